@@ -1,0 +1,269 @@
+"""The Article type, its identity, and parsers for the raw shapes articles arrive in."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import asdict, dataclass, fields
+from datetime import date, datetime
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from dateutil import parser as dateparser
+
+from .errors import InvalidArticle
+
+ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$")
+
+# Publishers whose site names are not simply their domain; others fall back to the host name.
+KNOWN_SITES = {
+    "themoscowtimes.com": "The Moscow Times",
+    "reuters.com": "Reuters",
+    "apnews.com": "Associated Press",
+    "afp.com": "AFP",
+    "bbc.co.uk": "BBC",
+    "bbc.com": "BBC",
+    "nytimes.com": "The New York Times",
+    "theguardian.com": "The Guardian",
+    "washingtonpost.com": "The Washington Post",
+    "aljazeera.com": "Al Jazeera",
+    "france24.com": "France 24",
+    "kyivindependent.com": "The Kyiv Independent",
+}
+
+
+@dataclass(frozen=True)
+class Article:
+    """One news article: its metadata (unknown is ``None``, never invented) and its text."""
+
+    id: str
+    text: str
+    title: str | None = None
+    source: str | None = None
+    byline: str | None = None
+    published: str | None = None
+    url: str | None = None
+    language: str = "en"
+
+    def content_hash(self) -> str:
+        """A digest of everything but the id: equal digests mean re-ingest is a no-op."""
+        payload = {k: v for k, v in asdict(self).items() if k != "id"}
+        return hashlib.sha1(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+
+    def metadata(self) -> dict[str, str | None]:
+        """The article's fields without its text."""
+        return {k: v for k, v in asdict(self).items() if k != "text"}
+
+
+ARTICLE_FIELDS = tuple(f.name for f in fields(Article))
+
+
+def build_article(
+    text: str,
+    *,
+    id: str | None = None,  # noqa: A002 - the field is called id in the contract
+    title: str | None = None,
+    source: str | None = None,
+    byline: str | None = None,
+    published: str | date | None = None,
+    url: str | None = None,
+    language: str | None = None,
+) -> Article:
+    """Validate and normalise article fields, deriving what the contract derives.
+
+    The id is the client's, else one derived from the canonical URL, else from the normalised
+    text; ``source`` falls back to the URL's site. Raises :class:`InvalidArticle`.
+    """
+    errors: dict[str, list[str]] = {}
+    text = (text or "").replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        errors["text"] = ["Text must contain at least one non-blank character."]
+    if id is not None and not ID_PATTERN.match(id):
+        errors["id"] = ["Ids are 1-128 characters of letters, digits, '.', '_', ':' or '-'."]
+    try:
+        published = normalise_published(published)
+    except ValueError as exc:
+        errors["published"] = [str(exc)]
+    canonical = None
+    if url:
+        try:
+            canonical = canonical_url(url)
+        except ValueError as exc:
+            errors["url"] = [str(exc)]
+    if errors:
+        raise InvalidArticle(errors)
+    article_id = id or _digest_id(canonical or _norm(text))
+    return Article(
+        id=article_id,
+        text=text,
+        title=_clean(title),
+        source=_clean(source) or (site_name(canonical) if canonical else None),
+        byline=_clean(byline),
+        published=published,
+        url=url.strip() if url else None,
+        language=_clean(language) or "en",
+    )
+
+
+def normalise_published(value: str | date | None) -> str | None:
+    """Return an ISO-8601 date (or datetime, when a time is given), or raise ValueError."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    text = str(value).strip()
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        return date.fromisoformat(text).isoformat()
+    try:
+        return datetime.fromisoformat(text.replace("Z", "+00:00")).isoformat()
+    except ValueError:
+        raise ValueError("Not an ISO-8601 date or datetime (e.g. 2025-02-27).") from None
+
+
+def published_day(published: str | None) -> str | None:
+    """The calendar day of an ISO date or datetime, for date-range filtering."""
+    return published[:10] if published else None
+
+
+def canonical_url(url: str) -> str:
+    """Lower-case scheme and host, no ``www.``, fragment or tracking parameters."""
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError("URL must be an absolute http(s) URL.")
+    host = parts.hostname.lower().removeprefix("www.")
+    query = urlencode([(k, v) for k, v in parse_qsl(parts.query) if not k.startswith("utm_")])
+    return urlunsplit(("https", host, parts.path.rstrip("/") or "/", query, ""))
+
+
+def site_name(url: str) -> str:
+    """The publisher named by a URL's site: a known name, else the host without ``www.``."""
+    host = urlsplit(url).hostname or ""
+    host = host.lower().removeprefix("www.")
+    for site, name in KNOWN_SITES.items():
+        if host == site or host.endswith("." + site):
+            return name
+    return host
+
+
+def _digest_id(value: str) -> str:
+    return hashlib.sha1(value.encode()).hexdigest()[:16]
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+def _clean(value: str | None) -> str | None:
+    value = " ".join(value.split()) if value else None
+    return value or None
+
+
+# --- raw text as found in the wild -----------------------------------------------------------
+
+_DATE_PREFIX = re.compile(r"^\s*date\s+(\d{4}-\d{2}-\d{2})\s+")
+_BYLINE = re.compile(r"^By\s+(.+)$", re.IGNORECASE)
+_URL_FOOTER = re.compile(r"^Original url:\s*(?:<?(https?://[^\s>]+)>?)?\s*$", re.IGNORECASE)
+_BARE_URL = re.compile(r"^<?(https?://[^\s>]+)>?$")
+_LINK_LINE = re.compile(r"^(Related article|Read more|See also|Read also)s?\s*:", re.IGNORECASE)
+# A photo caption ends with a bold credit such as "**Dmitry Yagodkin / TASS**".
+_CAPTION = re.compile(r"\*\*[^*]*(/|Photo|AFP|Reuters|AP|Getty|TASS)[^*]*\*\*\s*$")
+_MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+_MD_EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1")
+_DATE_LINE = re.compile(
+    r"^(?:[A-Z][a-z]+\.? \d{1,2}, \d{4}|\d{1,2} [A-Z][a-z]+\.? \d{4}|\d{4}-\d{2}-\d{2})"
+    r"(?:[ ,T]+\d{1,2}:\d{2}.*)?$"
+)
+_TERMINAL = ('.', '!', '?', '"', "'", "\u201d", ":")
+
+
+def is_furniture(paragraph: str) -> bool:
+    """Page furniture that is never evidence: link lines, captions, section headings."""
+    p = paragraph.strip()
+    return bool(
+        _LINK_LINE.match(p)
+        or _CAPTION.search(p)
+        or re.fullmatch(r"-\s+.{1,80}\s+-", p)  # wire-style section markers: - 'Laughable' -
+        or re.match(r"^#{1,6}\s", p)
+    )
+
+
+def strip_markup(paragraph: str) -> str:
+    """Markdown links become their text; bold and underline markers go."""
+    return _MD_EMPHASIS.sub(r"\2", _MD_LINK.sub(r"\1", paragraph))
+
+
+def parse_raw(raw: str, **given: str | None) -> Article:
+    """Parse raw article text in the header/footer or the date-prefix shape.
+
+    Metadata found in the text (title, byline, date, URL) fills fields the caller did not give;
+    captions, link lines and the header/footer leave the stored text; markup is stripped.
+    """
+    found: dict[str, str | None] = {}
+    raw = raw.replace("\r\n", "\n").replace("\r", "\n")
+    prefix = _DATE_PREFIX.match(raw)
+    if prefix:
+        found["published"] = prefix.group(1)
+        raw = raw[prefix.end() :]
+    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", raw) if p.strip()]
+    paragraphs = _take_footer(paragraphs, found)
+    if not prefix:
+        paragraphs = _take_header(paragraphs, found)
+    body = [
+        strip_markup(p)
+        for p in paragraphs
+        if not (_CAPTION.search(p) or _LINK_LINE.match(p))
+    ]
+    merged = {**found, **{k: v for k, v in given.items() if v is not None}}
+    return build_article("\n\n".join(body), **merged)
+
+
+def _take_footer(paragraphs: list[str], found: dict[str, str | None]) -> list[str]:
+    for i, p in enumerate(paragraphs):
+        footer = _URL_FOOTER.match(p)
+        if not footer:
+            continue
+        url = footer.group(1)
+        rest = paragraphs[i + 1 :]
+        if not url and rest and _BARE_URL.match(rest[0]):
+            url, rest = _BARE_URL.match(rest[0]).group(1), rest[1:]
+        found["url"] = url
+        return paragraphs[:i] + rest
+    return paragraphs
+
+
+def _take_header(paragraphs: list[str], found: dict[str, str | None]) -> list[str]:
+    """Title, byline and date lines at the top, in any order; stops at the first body line."""
+    consumed = 0
+    for p in paragraphs[:4]:
+        byline = _BYLINE.match(p)
+        if byline and "byline" not in found and len(p) < 120:
+            found["byline"] = strip_markup(byline.group(1)).strip()
+        elif _DATE_LINE.match(p) and "published" not in found:
+            found["published"] = dateparser.parse(p).date().isoformat()
+        elif consumed == 0 and len(p) < 200 and not p.endswith(_TERMINAL) and "\n" not in p:
+            found["title"] = strip_markup(p)
+        else:
+            break
+        consumed += 1
+    if consumed == 1 and "title" in found:
+        # A lone unpunctuated first line is not a header without a byline or date beside it.
+        del found["title"]
+        consumed = 0
+    return paragraphs[consumed:]
+
+
+def article_from_mapping(data: dict) -> Article:
+    """Build an article from a JSON object, rejecting unknown fields and wrong types."""
+    errors: dict[str, list[str]] = {}
+    for key, value in data.items():
+        if key not in ARTICLE_FIELDS:
+            errors[key] = ["Unknown field."]
+        elif value is not None and not isinstance(value, str):
+            errors[key] = ["Not a string."]
+    if "text" not in data:
+        errors["text"] = ["Missing data for required field."]
+    if errors:
+        raise InvalidArticle(errors)
+    return build_article(**data)

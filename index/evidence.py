@@ -1,0 +1,211 @@
+"""Claim -> evidence: candidates from the index, judged, copies folded, context attached.
+
+This is the one code path behind the HTTP API, the CLI's ``search`` and the evaluation.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass, field
+
+from . import schema as S
+from .provenance import Attribution, same_statement
+from .search import Candidate, Claim, analyse_claim, claim_idf, find_candidates
+from .store import ArticleFilter, Store, StoredArticle
+from .support import SUPPORTS, Judgement, SentenceView, highlights, judge, matched_words
+
+CANDIDATE_POOL = 100
+STANCES = ("supports", "all")
+
+
+@dataclass(frozen=True)
+class EvidenceQuery:
+    """What the caller asks: the claim and the filters of SPEC §3."""
+
+    claim: str
+    limit: int = 20
+    min_score: float = 0.0
+    sources: tuple[str, ...] = ()
+    published_from: str | None = None
+    published_to: str | None = None
+    context: int = 1
+    stance: str = "supports"
+
+
+@dataclass(frozen=True)
+class ArticleRef:
+    """The article a sentence comes from."""
+
+    id: str
+    title: str | None
+    source: str | None
+    byline: str | None
+    published: str | None
+    url: str | None
+
+
+@dataclass(frozen=True)
+class Copy:
+    """The same statement as carried by another article."""
+
+    sentence: str
+    article_id: str
+    source: str | None
+    published: str | None
+    url: str | None
+    sentence_index: int
+
+
+@dataclass(frozen=True)
+class Context:
+    """Sentences just before and after the evidence in its article."""
+
+    before: list[str]
+    after: list[str]
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One supporting (or, with ``stance=all``, refuting or related) sentence and its copies."""
+
+    sentence: str
+    score: float
+    stance: str
+    matched_terms: list[str]
+    highlights: list[list[int]]
+    article: ArticleRef
+    sentence_index: int
+    offsets: list[int]
+    context: Context
+    attribution: Attribution | None
+    also_in: list[Copy]
+    corroboration: int
+
+
+@dataclass(frozen=True)
+class EvidenceResult:
+    """The answer to a claim."""
+
+    claim: str
+    took_ms: float
+    evidence: list[Evidence]
+    unsupported_terms: list[str]
+
+
+@dataclass
+class _Judged:
+    candidate: Candidate
+    view: SentenceView
+    judgement: Judgement
+    meta: dict = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.meta = json.loads(self.candidate.fields[S.META])
+
+    @property
+    def published_key(self) -> str:
+        return self.meta.get("published") or "9999"
+
+
+def find_evidence(store: Store, query: EvidenceQuery) -> EvidenceResult:
+    """Every sentence in the archive that supports the claim, best first (SPEC §3-§4)."""
+    started = time.perf_counter()
+    claim = analyse_claim(query.claim)
+    searcher = store.searcher()
+    where = ArticleFilter(query.sources, query.published_from, query.published_to)
+    candidates = find_candidates(searcher, claim, where, max(CANDIDATE_POOL, 3 * query.limit))
+    idf = claim_idf(searcher, claim)
+    judged = [_judge(claim, c, idf) for c in candidates]
+    groups = [
+        g
+        for g in fold_copies(judged)
+        if (query.stance == "all" or g[0].judgement.stance == SUPPORTS)
+        and g[0].judgement.score >= query.min_score
+    ][: query.limit]
+    articles: dict[str, StoredArticle] = {}
+    evidence = [_evidence(claim, g, query.context, store, articles) for g in groups]
+    return EvidenceResult(
+        claim=query.claim,
+        took_ms=round((time.perf_counter() - started) * 1000, 2),
+        evidence=evidence,
+        unsupported_terms=unsupported_words(claim, [j.view for g in groups for j in g]),
+    )
+
+
+def _judge(claim: Claim, candidate: Candidate, idf: dict[str, float]) -> _Judged:
+    said = candidate.fields.get(S.ATTRIBUTION)
+    title = json.loads(candidate.fields[S.META]).get("title")
+    view = SentenceView.of(candidate.text, title, said[0] if said else None)
+    return _Judged(candidate, view, judge(claim, view, idf))
+
+
+def fold_copies(judged: list[_Judged]) -> list[list[_Judged]]:
+    """Group near-identical sentences of different articles; best group first.
+
+    Each group's first member is its best-scored sentence, which decides its stance.
+    """
+    groups: list[list[_Judged]] = []
+    for j in sorted(judged, key=lambda j: -j.judgement.score):
+        for g in groups:
+            if j.meta["id"] not in {m.meta["id"] for m in g} and same_statement(
+                g[0].view.terms, j.view.terms
+            ):
+                g.append(j)
+                break
+        else:
+            groups.append([j])
+    return groups
+
+
+def _evidence(
+    claim: Claim,
+    group: list[_Judged],
+    context: int,
+    store: Store,
+    articles: dict[str, StoredArticle],
+) -> Evidence:
+    best = group[0]
+    # The earliest copy is the likely origin: it leads, the others follow by date.
+    copies = sorted(group, key=lambda j: (j.published_key, -j.judgement.score))
+    lead = copies[0]
+    stored = articles.get(lead.meta["id"]) or store.get(lead.meta["id"])
+    articles[lead.meta["id"]] = stored
+    index = lead.candidate.fields[S.SENTENCE_INDEX]
+    texts = [s.text for s in stored.sentences]
+    start, end = lead.candidate.fields[S.SPAN]
+    return Evidence(
+        sentence=lead.view.text,
+        score=best.judgement.score,
+        stance=best.judgement.stance,
+        matched_terms=matched_words(claim, lead.view),
+        highlights=highlights(claim, lead.view),
+        article=ArticleRef(**{k: lead.meta.get(k) for k in ArticleRef.__dataclass_fields__}),
+        sentence_index=index,
+        offsets=[start, end],
+        context=Context(texts[max(0, index - context) : index], texts[index + 1 : index + 1 + context]),
+        attribution=Attribution(*said) if (said := lead.candidate.fields.get(S.ATTRIBUTION)) else None,
+        also_in=[_copy(j) for j in copies[1:]],
+        corroboration=len({j.meta.get("source") or j.meta["id"] for j in group}),
+    )
+
+
+def _copy(j: _Judged) -> Copy:
+    return Copy(
+        sentence=j.view.text,
+        article_id=j.meta["id"],
+        source=j.meta.get("source"),
+        published=j.meta.get("published"),
+        url=j.meta.get("url"),
+        sentence_index=j.candidate.fields[S.SENTENCE_INDEX],
+    )
+
+
+def unsupported_words(claim: Claim, views: list[SentenceView]) -> list[str]:
+    """The claim's content words that no returned sentence covers, in claim order."""
+    covered: set[str] = set().union(*(v.terms for v in views)) if views else set()
+    missing: dict[str, None] = {}
+    for w in claim.words:
+        if not all(t in covered for t in w.terms):
+            missing.setdefault(w.surface, None)
+    return list(missing)

@@ -1,0 +1,23 @@
+"""The HTTP layer: validates requests, calls the index library, serialises results."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from . import articles, evidence, health
+from .config import Config
+from .errors import register_error_handlers
+from .stores import init_store
+
+
+def create_app(config: Config | None = None) -> Flask:
+    """Build the service for ``config`` (default: read from the environment)."""
+    config = config or Config.from_env()
+    app = Flask(__name__)
+    app.config["PROVENANCE"] = config
+    app.config["MAX_CONTENT_LENGTH"] = config.max_request_bytes
+    init_store(app)
+    register_error_handlers(app)
+    for blueprint in (evidence.bp, articles.bp, health.bp):
+        app.register_blueprint(blueprint)
+    return app

@@ -1,0 +1,117 @@
+"""A small declarative layer: views state their schemas and auth; docs are generated from it.
+
+``@operation`` loads the query string and JSON body through their schemas, checks the bearer
+key, and serialises what the view returns with the response schema. The same metadata is what
+:mod:`service.openapi` publishes, so the contract is never written twice.
+"""
+
+from __future__ import annotations
+
+import functools
+import hmac
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from flask import Response, current_app, json, request
+from marshmallow import Schema, ValidationError, fields
+from werkzeug.datastructures import WWWAuthenticate
+from werkzeug.exceptions import BadRequest, Forbidden, Unauthorized, UnsupportedMediaType
+
+JSON = "application/json"
+TEXT = "text/plain"
+NDJSON = "application/x-ndjson"
+READ, WRITE = "read", "write"
+
+
+@dataclass(frozen=True)
+class Operation:
+    """What a view declares about itself."""
+
+    response: type[Schema] | tuple[type[Schema], ...] | None
+    status: int = 200
+    query: type[Schema] | None = None
+    body: type[Schema] | None = None
+    body_types: tuple[str, ...] = (JSON,)
+    access: str = READ
+    errors: tuple[int, ...] = ()
+    produces: tuple[str, ...] = (JSON,)
+
+
+def operation(**declared) -> Callable:
+    """Declare a view's contract; the view receives ``query=`` and ``body=`` when declared."""
+    op = Operation(**declared)
+
+    def decorate(view: Callable) -> Callable:
+        @functools.wraps(view)
+        def wrapper(*args, **kwargs):
+            authorize(op.access)
+            if op.body is not None and request.mimetype not in op.body_types:
+                raise UnsupportedMediaType(
+                    f"Send the body as {' or '.join(op.body_types)}, not {request.mimetype!r}."
+                )
+            if op.query is not None:
+                kwargs["query"] = load_query(op.query)
+            if op.body is not None and request.mimetype == JSON:
+                kwargs["body"] = load_json(op.body)
+            result = view(*args, **kwargs)
+            if isinstance(result, Response):
+                return result
+            return respond(op.response, result, op.status)
+
+        wrapper.operation = op
+        return wrapper
+
+    return decorate
+
+
+def respond(schema: type[Schema], obj, status: int = 200, headers=None) -> Response:
+    """Serialise ``obj`` with ``schema`` as a JSON response."""
+    return Response(json.dumps(schema().dump(obj)), status, headers, mimetype=JSON)
+
+
+def load_query(schema: type[Schema]) -> dict:
+    """Load the query string; list fields take every value of a repeated parameter."""
+    s = schema()
+    data = {}
+    for name, f in s.fields.items():
+        if name in request.args:
+            values = request.args.getlist(name)
+            data[name] = values if isinstance(f, fields.List) else values[-1]
+    return s.load(data)
+
+
+def load_json(schema: type[Schema]) -> dict:
+    """Load a JSON request body (400 if it is not JSON at all)."""
+    return schema().load(json_body(dict))
+
+
+def json_body(expected: type):
+    """The request body parsed as JSON of the expected top-level type, or a 400/422."""
+    try:
+        data = json.loads(request.get_data(cache=True) or b"null")
+    except ValueError as exc:
+        raise BadRequest(f"The body is not valid JSON: {exc}") from None
+    if not isinstance(data, expected):
+        raise ValidationError({"_schema": [f"Expected a JSON {expected.__name__}."]})
+    return data
+
+
+def authorize(access: str) -> None:
+    """Require a configured bearer key for writes (and for reads when so configured)."""
+    config = current_app.config["PROVENANCE"]
+    if access == READ and not config.read_keys_required:
+        return
+    if not config.api_keys:
+        raise Forbidden(
+            "Writes over HTTP are disabled: no API key is configured. Set PROVENANCE_API_KEYS "
+            "to a comma-separated list of keys and send 'Authorization: Bearer <key>' "
+            "(the provenance CLI can ingest without a key)."
+        )
+    scheme, _, key = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not any(
+        hmac.compare_digest(key.strip().encode(), k.encode()) for k in config.api_keys
+    ):
+        raise Unauthorized(
+            "Send 'Authorization: Bearer <key>' with a key from PROVENANCE_API_KEYS.",
+            www_authenticate=WWWAuthenticate("bearer", {"realm": "provenance"}),
+        )

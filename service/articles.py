@@ -1,0 +1,165 @@
+"""/v1/articles: add (JSON, raw text, NDJSON bulk), replace, read, list and delete articles."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+
+from flask import Blueprint, Response, current_app, request, url_for
+from marshmallow import ValidationError
+from werkzeug.exceptions import BadRequest
+
+from index.articles import ID_PATTERN, Article, build_article, parse_raw
+from index.ingest import SourceError, read_ndjson
+from index.store import CREATED, ArticleFilter, StoredArticle, WriteResult
+
+from .api import JSON, NDJSON, TEXT, WRITE, load_query, operation, respond
+from .errors import ArticleTooLarge
+from .schemas import (
+    ArticleInSchema,
+    ArticleListQuerySchema,
+    ArticleOutSchema,
+    ArticlePageSchema,
+    BulkResultSchema,
+    RawArticleParamsSchema,
+    WriteResultSchema,
+)
+from .stores import store
+
+bp = Blueprint("articles", __name__)
+BODY_TYPES = (JSON, TEXT, NDJSON)
+
+
+@bp.post("/v1/articles")
+@operation(
+    access=WRITE,
+    body=ArticleInSchema,
+    body_types=BODY_TYPES,
+    query=RawArticleParamsSchema,
+    response=(WriteResultSchema, BulkResultSchema),
+    status=201,
+    errors=(400, 401, 403, 409, 413, 415, 422, 503),
+)
+def create_article(query: dict, body: dict | None = None) -> Response:
+    """Add one article (JSON or raw text), or many as NDJSON; identical content is a no-op."""
+    if request.mimetype == NDJSON:
+        results = store().add_many(bulk_articles(), batch_size=1_000_000)
+        return respond(BulkResultSchema, bulk_summary(results), 201 if _any_created(results) else 200)
+    return written(store().add(incoming_article(query, body)))
+
+
+@bp.put("/v1/articles/<article_id>")
+@operation(
+    access=WRITE,
+    body=ArticleInSchema,
+    body_types=(JSON, TEXT),
+    query=RawArticleParamsSchema,
+    response=WriteResultSchema,
+    errors=(400, 401, 403, 413, 415, 422, 503),
+)
+def replace_article(article_id: str, query: dict, body: dict | None = None) -> Response:
+    """Replace the article with this id (or create it)."""
+    given = (body or query).get("id")
+    if given not in (None, article_id):
+        raise ValidationError({"id": ["Must match the id in the path."]})
+    return written(store().add(incoming_article(query, body, article_id), replace=True))
+
+
+@bp.get("/v1/articles/<article_id>")
+@operation(response=ArticleOutSchema, errors=(404,))
+def get_article(article_id: str) -> dict:
+    """The article with its text and sentences (with character offsets)."""
+    return article_out(store().get(article_id))
+
+
+@bp.delete("/v1/articles/<article_id>")
+@operation(access=WRITE, response=None, status=204, errors=(401, 403, 404, 503))
+def delete_article(article_id: str) -> Response:
+    """Remove the article; its sentences stop matching at once."""
+    store().delete(article_id)
+    return Response(status=204)
+
+
+@bp.get("/v1/articles")
+@operation(query=ArticleListQuerySchema, response=ArticlePageSchema, errors=(422,))
+def list_articles(query: dict) -> dict:
+    """Articles in id order, filtered by source and publication day, a page at a time."""
+    where = ArticleFilter(
+        tuple(query["source"]), query.get("published_from"), query.get("published_to")
+    )
+    page = store().list(where, decode_cursor(query.get("cursor")), query["limit"])
+    return {"articles": page.articles, "next_cursor": encode_cursor(page.next_cursor)}
+
+
+def incoming_article(query: dict, body: dict | None, article_id: str | None = None) -> Article:
+    """The article in a JSON or text/plain request body, size-checked."""
+    if body is None:
+        raw = _text_body()
+        _check_size(raw)
+        return parse_raw(raw, **{**query, "id": article_id or query.get("id")})
+    _check_size(body["text"])
+    return build_article(**{**body, "id": article_id or body.get("id")})
+
+
+def bulk_articles() -> list[Article]:
+    """Every article of an NDJSON body; any bad line rejects the whole request (422)."""
+    parsed = list(read_ndjson(_text_body().splitlines(), "line"))
+    errors = {p.where: [p.message] for p in parsed if isinstance(p, SourceError)}
+    if errors:
+        raise ValidationError(errors)
+    if not parsed:
+        raise ValidationError({"_schema": ["The body holds no article."]})
+    for article in parsed:
+        _check_size(article.text)
+    return parsed
+
+
+def written(result: WriteResult) -> Response:
+    """201 with a Location for a new article, else 200."""
+    if result.status == CREATED:
+        location = url_for("articles.get_article", article_id=result.id)
+        return respond(WriteResultSchema, result, 201, {"Location": location})
+    return respond(WriteResultSchema, result, 200)
+
+
+def bulk_summary(results: list[WriteResult]) -> dict:
+    counts = {status: sum(r.status == status for r in results) for status in ("created", "unchanged", "replaced")}
+    return {"results": results, **counts}
+
+
+def article_out(stored: StoredArticle) -> dict:
+    return {"article": stored.article, "text": stored.article.text, "sentences": stored.sentences}
+
+
+def encode_cursor(article_id: str | None) -> str | None:
+    return base64.urlsafe_b64encode(article_id.encode()).decode() if article_id else None
+
+
+def decode_cursor(cursor: str | None) -> str | None:
+    if not cursor:
+        return None
+    try:
+        article_id = base64.b64decode(cursor.encode(), altchars=b"-_", validate=True).decode()
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        article_id = ""
+    if not ID_PATTERN.match(article_id):
+        raise ValidationError({"cursor": ["Not a cursor this service returned."]})
+    return article_id
+
+
+def _any_created(results: list[WriteResult]) -> bool:
+    return any(r.status == CREATED for r in results)
+
+
+def _text_body() -> str:
+    try:
+        return request.get_data(cache=True).decode("utf-8")
+    except UnicodeDecodeError:
+        raise BadRequest("The body is not UTF-8 text.") from None
+
+
+def _check_size(text: str) -> None:
+    limit = current_app.config["PROVENANCE"].max_article_bytes
+    if len(text.encode("utf-8")) > limit:
+        raise ArticleTooLarge(f"The article text is larger than {limit:,} bytes.")
+

@@ -1,0 +1,48 @@
+"""Service configuration: one class reading environment variables, with defaults."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+
+def _keys(value: str | None) -> tuple[str, ...]:
+    return tuple(k.strip() for k in (value or "").split(",") if k.strip())
+
+
+def _flag(value: str | None) -> bool:
+    return (value or "").strip().lower() in ("1", "true", "yes", "on")
+
+
+@dataclass(frozen=True)
+class Config:
+    """Everything the service reads from its environment (see README, "Configuration")."""
+
+    index_dir: Path = Path("var/index")
+    api_keys: tuple[str, ...] = ()
+    read_keys_required: bool = False
+    max_claim_chars: int = 2_000
+    max_article_bytes: int = 2 * 1024 * 1024
+    max_request_bytes: int = 16 * 1024 * 1024
+    lock_timeout: float = 10.0
+    retry_after: int = 2
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None) -> Config:
+        """Read ``PROVENANCE_*`` variables from ``env`` (default: the process environment)."""
+        env = os.environ if env is None else env
+        default = cls()
+        return cls(
+            index_dir=Path(env.get("PROVENANCE_INDEX_DIR", str(default.index_dir))),
+            api_keys=_keys(env.get("PROVENANCE_API_KEYS")),
+            read_keys_required=_flag(env.get("PROVENANCE_READS_REQUIRE_KEY")),
+            max_claim_chars=int(env.get("PROVENANCE_MAX_CLAIM_CHARS", default.max_claim_chars)),
+            max_article_bytes=int(
+                env.get("PROVENANCE_MAX_ARTICLE_BYTES", default.max_article_bytes)
+            ),
+            max_request_bytes=int(
+                env.get("PROVENANCE_MAX_REQUEST_BYTES", default.max_request_bytes)
+            ),
+            lock_timeout=float(env.get("PROVENANCE_LOCK_TIMEOUT", default.lock_timeout)),
+        )

@@ -1,0 +1,82 @@
+"""Every error leaves the service as application/problem+json (RFC 9457), shaped here once."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, Response, json, request
+from marshmallow import ValidationError
+from werkzeug.exceptions import HTTPException
+
+from index.errors import ArticleConflict, ArticleNotFound, IndexBusy, InvalidArticle
+
+PROBLEM_JSON = "application/problem+json"
+log = logging.getLogger(__name__)
+
+
+class ArticleTooLarge(HTTPException):
+    """An article's text exceeds the configured size."""
+
+    code = 413
+    description = "The article text is larger than this service accepts."
+
+
+def problem(
+    status: int,
+    title: str,
+    detail: str | None = None,
+    errors: dict | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    """A problem+json response; ``errors`` maps field names to lists of messages."""
+    body = {"type": "about:blank", "title": title, "status": status}
+    if detail:
+        body["detail"] = detail
+    if errors:
+        body["errors"] = errors
+    response = Response(json.dumps(body), status=status, mimetype=PROBLEM_JSON)
+    response.headers.update(headers or {})
+    return response
+
+
+def register_error_handlers(app: Flask) -> None:
+    """Map HTTP, validation and index errors to problem responses; never leak a traceback."""
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):
+        headers = {k: v for k, v in exc.get_headers() if k.lower() not in ("content-type",)}
+        if exc.code == 405:
+            headers["Allow"] = ", ".join(sorted(exc.valid_methods or []))
+        return problem(exc.code or 500, exc.name, exc.description, headers=headers)
+
+    @app.errorhandler(ValidationError)
+    def validation_error(exc: ValidationError):
+        errors = exc.messages if isinstance(exc.messages, dict) else {"_schema": exc.messages}
+        return problem(422, "Unprocessable Content", "The request has invalid fields.", errors)
+
+    @app.errorhandler(InvalidArticle)
+    def invalid_article(exc: InvalidArticle):
+        return problem(422, "Unprocessable Content", "The article is invalid.", exc.errors)
+
+    @app.errorhandler(ArticleNotFound)
+    def not_found(exc: ArticleNotFound):
+        return problem(404, "Not Found", f"No article has the id {exc.args[0]!r}.")
+
+    @app.errorhandler(ArticleConflict)
+    def conflict(exc: ArticleConflict):
+        return problem(
+            409,
+            "Conflict",
+            f"An article with the id {exc.args[0]!r} exists with different content; "
+            f"PUT /v1/articles/{exc.args[0]} replaces it.",
+        )
+
+    @app.errorhandler(IndexBusy)
+    def busy(exc: IndexBusy):
+        retry = str(app.config["PROVENANCE"].retry_after)
+        return problem(503, "Service Unavailable", str(exc), headers={"Retry-After": retry})
+
+    @app.errorhandler(Exception)
+    def unexpected(exc: Exception):
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        return problem(500, "Internal Server Error", "The error was logged.")

@@ -1,0 +1,130 @@
+"""openapi.yaml, generated from the views' declared operations and the marshmallow schemas.
+
+``python -m service openapi`` rewrites the committed file; a test fails when it is stale.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import tempfile
+from pathlib import Path
+
+from apispec import APISpec
+from apispec.ext.marshmallow import MarshmallowPlugin
+from flask import Flask
+
+from .api import JSON, NDJSON, TEXT, WRITE, Operation
+from .config import Config
+from .errors import PROBLEM_JSON
+from .schemas import ProblemSchema
+
+TITLE = "Fact-provenance service"
+VERSION = "1.0.0"
+STATUS_TEXT = {
+    200: "OK", 201: "Created", 204: "No Content", 400: "Bad Request", 401: "Unauthorized",
+    403: "Forbidden", 404: "Not Found", 409: "Conflict", 413: "Content Too Large",
+    415: "Unsupported Media Type", 422: "Unprocessable Content", 503: "Service Unavailable",
+}
+SPEC_FILE = Path(__file__).resolve().parent.parent / "openapi.yaml"
+
+
+def build_spec(app: Flask) -> APISpec:
+    """The OpenAPI 3.1 document for every declared operation of ``app``."""
+    spec = APISpec(
+        title=TITLE,
+        version=VERSION,
+        openapi_version="3.1.0",
+        plugins=[MarshmallowPlugin()],
+        info={"description": "Given a claim, every supporting sentence in the news archive."},
+    )
+    spec.components.schema("Problem", schema=ProblemSchema)
+    spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
+    for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
+        view = app.view_functions[rule.endpoint]
+        op: Operation | None = getattr(view, "operation", None)
+        if op is None:
+            continue
+        path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule)
+        for schema in op.response if isinstance(op.response, tuple) else ():
+            name = schema.__name__.removesuffix("Schema")
+            if name not in spec.components.schemas:
+                spec.components.schema(name, schema=schema)
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            spec.path(path=path, operations={method.lower(): _operation(view, op, rule.arguments)})
+    return spec
+
+
+def _operation(view, op: Operation, path_args) -> dict:
+    doc = {
+        "operationId": view.__name__,
+        "summary": (view.__doc__ or "").strip().splitlines()[0],
+        "parameters": [
+            {"in": "path", "name": a, "required": True, "schema": {"type": "string"}}
+            for a in sorted(path_args)
+        ],
+        "responses": {str(op.status): _success(op)},
+    }
+    if op.query is not None:
+        doc["parameters"].append({"in": "query", "schema": op.query})
+    if op.body is not None:
+        doc["requestBody"] = {"required": True, "content": _body_content(op)}
+    if op.access == WRITE:
+        doc["security"] = [{"bearer": []}]
+    for status in sorted(set(op.errors) | ({422, 400} if op.query or op.body else set())):
+        doc["responses"][str(status)] = {
+            "description": STATUS_TEXT[status],
+            "content": {PROBLEM_JSON: {"schema": "Problem"}},
+        }
+    if op.status == 201:
+        doc["responses"]["200"] = dict(doc["responses"]["201"], description="Unchanged")
+    return doc
+
+
+def _success(op: Operation) -> dict:
+    if op.response is None:
+        return {"description": STATUS_TEXT[op.status]}
+    if isinstance(op.response, tuple):
+        schema = {"oneOf": [_ref(s) for s in op.response]}
+    else:
+        schema = op.response
+    return {"description": STATUS_TEXT[op.status], "content": {JSON: {"schema": schema}}}
+
+
+def _ref(schema) -> dict:
+    name = schema.__name__.removesuffix("Schema")
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _body_content(op: Operation) -> dict:
+    described = {
+        JSON: {"schema": op.body},
+        TEXT: {"schema": {"type": "string", "description": "A raw article as found in seeds/."}},
+        NDJSON: {"schema": {"type": "string", "description": "One JSON article per line."}},
+    }
+    return {t: described[t] for t in op.body_types}
+
+
+def spec_yaml(app: Flask) -> str:
+    """The contract as YAML (built once per app)."""
+    if "provenance.openapi" not in app.extensions:
+        app.extensions["provenance.openapi"] = build_spec(app).to_yaml()
+    return app.extensions["provenance.openapi"]
+
+
+def generated_yaml() -> str:
+    """The contract of a freshly built app (on a throw-away index)."""
+    from . import create_app  # the app imports this module to serve the spec
+
+    with tempfile.TemporaryDirectory() as tmp:
+        return spec_yaml(create_app(Config(index_dir=Path(tmp))))
+
+
+def write(target: str) -> None:
+    """Write the contract to ``target`` (``-`` for standard output)."""
+    text = generated_yaml()
+    if target == "-":
+        sys.stdout.write(text)
+    else:
+        Path(target).write_text(text)
+

@@ -1,0 +1,144 @@
+"""Fixtures: every test builds its own index in a temp dir; servers are real gunicorns."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import requests
+
+from index.ingest import seed_files, seed_if_empty
+from index.store import Store
+from service import create_app
+from service.config import Config
+
+ROOT = Path(__file__).resolve().parent.parent
+API_KEY = "test-key"
+SEED_FILES = seed_files()
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    s = Store(tmp_path / "index")
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def seeded(store: Store) -> Store:
+    seed_if_empty(store)
+    return store
+
+
+@pytest.fixture
+def app(tmp_path: Path):
+    return create_app(Config(index_dir=tmp_path / "index", api_keys=(API_KEY,)))
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def seeded_client(app, client):
+    seed_if_empty(app.extensions["provenance.store"])
+    return client
+
+
+AUTH = {"Authorization": f"Bearer {API_KEY}"}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class Server:
+    """A gunicorn serving the app on loopback, with its index directory."""
+
+    url: str
+    index_dir: Path
+    process: subprocess.Popen
+    env: dict[str, str]
+
+    def get(self, path: str, **kw) -> requests.Response:
+        return requests.get(self.url + path, timeout=30, **kw)
+
+    def request(self, method: str, path: str, **kw) -> requests.Response:
+        return requests.request(method, self.url + path, timeout=30, **kw)
+
+
+def start_server(index_dir: Path, workers: int = 2, **env_extra: str) -> Server:
+    """Start gunicorn with the repo's config and wait until it answers /healthz."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "PROVENANCE_INDEX_DIR": str(index_dir),
+        "PROVENANCE_API_KEYS": API_KEY,
+        "WEB_CONCURRENCY": str(workers),
+        "HOST": "127.0.0.1",
+        "PORT": str(port),
+        "GUNICORN_ACCESS_LOG": "",
+        **env_extra,
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py")],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    server = Server(f"http://127.0.0.1:{port}", index_dir, process, env)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            with process.stderr:
+                raise RuntimeError(f"gunicorn exited: {process.stderr.read().decode()[-2000:]}")
+        try:
+            if server.get("/readyz").status_code == 200:
+                return server
+        except requests.ConnectionError:
+            time.sleep(0.05)  # polling for the port to open, bounded by the deadline
+    process.kill()
+    process.wait()
+    process.stderr.close()
+    raise RuntimeError("gunicorn did not become ready within 60 s")
+
+
+def stop_server(server: Server) -> None:
+    server.process.terminate()
+    try:
+        server.process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        server.process.kill()
+        server.process.wait()
+    server.process.stderr.close()
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[Server]:
+    s = start_server(tmp_path / "index")
+    yield s
+    stop_server(s)
+
+
+def run_cli(*args: str, index_dir: Path) -> subprocess.CompletedProcess:
+    """Run the installed ``provenance`` console script."""
+    return subprocess.run(
+        [str(Path(sys.executable).parent / "provenance"), "--index", str(index_dir), *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
+    )

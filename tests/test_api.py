@@ -1,0 +1,182 @@
+"""The HTTP contract through the Flask test client: statuses, problem+json, auth, limits."""
+
+import json
+
+import pytest
+
+from index.ingest import seed_files
+
+from .conftest import AUTH, API_KEY
+
+PROBLEM = "application/problem+json"
+RAW_SEED = seed_files()[0].read_text()
+
+
+def assert_problem(response, status):
+    assert response.status_code == status, response.get_data(as_text=True)
+    assert response.mimetype == PROBLEM
+    body = response.get_json(force=True)
+    assert body["status"] == status and body["title"] and body["type"]
+    assert "Traceback" not in response.get_data(as_text=True)
+    return body
+
+
+@pytest.mark.parametrize(
+    "method, path, kwargs, status, field",
+    [
+        ("get", "/v1/evidence", {}, 422, "claim"),
+        ("get", "/v1/evidence", {"query_string": {"claim": ""}}, 422, "claim"),
+        ("get", "/v1/evidence", {"query_string": {"claim": "   "}}, 422, "claim"),
+        ("get", "/v1/evidence", {"query_string": {"claim": "x" * 10_000}}, 422, "claim"),
+        ("get", "/v1/evidence", {"query_string": {"claim": "a", "limit": "0"}}, 422, "limit"),
+        ("get", "/v1/evidence", {"query_string": {"claim": "a", "limit": "201"}}, 422, "limit"),
+        ("get", "/v1/evidence", {"query_string": {"claim": "a", "stance": "x"}}, 422, "stance"),
+        ("get", "/v1/evidence", {"query_string": {"claim": "a", "min_score": "2"}}, 422, "min_score"),
+        (
+            "get",
+            "/v1/evidence",
+            {"query_string": {"claim": "a", "published_from": "2025-13-01"}},
+            422,
+            "published_from",
+        ),
+        (
+            "get",
+            "/v1/evidence",
+            {"query_string": {"claim": "a", "published_from": "2025-02-02", "published_to": "2025-02-01"}},
+            422,
+            "published_from",
+        ),
+        ("post", "/v1/evidence", {"data": "{", "content_type": "application/json"}, 400, None),
+        ("post", "/v1/evidence", {"json": {"claim": "a", "bogus": 1}}, 422, "bogus"),
+        ("post", "/v1/evidence", {"json": ["claim"]}, 422, "_schema"),
+        ("post", "/v1/evidence", {"data": "claim=a", "content_type": "text/csv"}, 415, None),
+        ("get", "/v1/articles/missing", {}, 404, None),
+        ("get", "/v1/articles", {"query_string": {"cursor": "%%%"}}, 422, "cursor"),
+        ("get", "/no/such/path", {}, 404, None),
+        ("put", "/v1/evidence", {}, 405, None),
+    ],
+)
+def test_bad_requests_get_problem_json(client, method, path, kwargs, status, field):
+    body = assert_problem(getattr(client, method)(path, **kwargs), status)
+    if field:
+        assert field in body["errors"]
+
+
+@pytest.mark.parametrize(
+    "kwargs, status, field",
+    [
+        ({"data": "{bad", "content_type": "application/json"}, 400, None),
+        ({"json": {"title": "no text"}}, 422, "text"),
+        ({"json": {"text": "ok", "published": "yesterday"}}, 422, "published"),
+        ({"json": {"text": "ok", "unknown": "x"}}, 422, "unknown"),
+        ({"json": {"text": 5}}, 422, "text"),
+        ({"data": "hello", "content_type": "image/png"}, 415, None),
+        ({"data": b"\xff\xfe", "content_type": "text/plain"}, 400, None),
+        ({"data": '{"text": "ok"}\n{"text": ', "content_type": "application/x-ndjson"}, 422, "line:2"),
+        ({"data": "\n", "content_type": "application/x-ndjson"}, 422, "_schema"),
+        ({"json": {"text": "x" * (2 * 1024 * 1024 + 1)}}, 413, None),
+    ],
+)
+def test_bad_articles_are_refused_whole(client, kwargs, status, field):
+    body = assert_problem(client.post("/v1/articles", headers=AUTH, **kwargs), status)
+    if field:
+        assert field in body["errors"]
+    assert client.get("/readyz").get_json()["articles"] == 0
+
+
+def test_writes_need_a_key(client):
+    assert_problem(client.post("/v1/articles", json={"text": "A b."}), 401)
+    wrong = {"Authorization": "Bearer nope"}
+    response = client.post("/v1/articles", json={"text": "A b."}, headers=wrong)
+    assert_problem(response, 401)
+    assert response.headers["WWW-Authenticate"].lower().startswith("bearer")
+    assert_problem(client.delete("/v1/articles/x"), 401)
+
+
+def test_with_no_key_configured_writes_are_refused_with_how_to(tmp_path):
+    from service import create_app
+    from service.config import Config
+
+    app = create_app(Config(index_dir=tmp_path / "ix"))
+    body = assert_problem(app.test_client().post("/v1/articles", json={"text": "A."}), 403)
+    assert "PROVENANCE_API_KEYS" in body["detail"]
+
+
+def test_reads_can_require_a_key(tmp_path):
+    from service import create_app
+    from service.config import Config
+
+    app = create_app(Config(index_dir=tmp_path / "ix", api_keys=(API_KEY,), read_keys_required=True))
+    c = app.test_client()
+    assert_problem(c.get("/v1/evidence?claim=x"), 401)
+    assert c.get("/v1/evidence?claim=x", headers=AUTH).status_code == 200
+
+
+def test_oversize_request_body_is_413(tmp_path):
+    from service import create_app
+    from service.config import Config
+
+    app = create_app(Config(index_dir=tmp_path / "ix", api_keys=(API_KEY,), max_request_bytes=1000))
+    response = app.test_client().post("/v1/articles", json={"text": "y" * 2000}, headers=AUTH)
+    assert_problem(response, 413)
+
+
+def test_raw_text_article_round_trip(client):
+    created = client.post(
+        "/v1/articles?source=Wire", data=RAW_SEED, content_type="text/plain", headers=AUTH
+    )
+    assert created.status_code == 201
+    location = created.headers["Location"]
+    got = client.get(location).get_json()
+    assert got["article"]["byline"] == "AFP" and got["article"]["source"] == "Wire"
+    for s in got["sentences"]:
+        assert got["text"][s["start"] : s["end"]] == s["text"]
+    again = client.post("/v1/articles?source=Wire", data=RAW_SEED, content_type="text/plain", headers=AUTH)
+    assert (again.status_code, again.get_json()["status"]) == (200, "unchanged")
+
+
+def test_post_conflict_then_put_replaces(client):
+    client.post("/v1/articles", json={"id": "x1", "text": "One fish."}, headers=AUTH)
+    assert_problem(client.post("/v1/articles", json={"id": "x1", "text": "Two fish."}, headers=AUTH), 409)
+    put = client.put("/v1/articles/x1", json={"text": "Two fish."}, headers=AUTH)
+    assert (put.status_code, put.get_json()["status"]) == (200, "replaced")
+    assert client.get("/v1/articles/x1").get_json()["text"] == "Two fish."
+    mismatch = client.put("/v1/articles/x1", json={"id": "x2", "text": "t"}, headers=AUTH)
+    assert "id" in assert_problem(mismatch, 422)["errors"]
+
+
+def test_ndjson_bulk_is_all_or_nothing_and_reports_each(client):
+    lines = "\n".join(json.dumps({"id": f"b{i}", "text": f"Bulk item {i} is here."}) for i in range(3))
+    response = client.post("/v1/articles", data=lines, content_type="application/x-ndjson", headers=AUTH)
+    body = response.get_json()
+    assert response.status_code == 201
+    assert (body["created"], body["unchanged"]) == (3, 0)
+    assert [r["id"] for r in body["results"]] == ["b0", "b1", "b2"]
+    again = client.post("/v1/articles", data=lines, content_type="application/x-ndjson", headers=AUTH)
+    assert (again.status_code, again.get_json()["unchanged"]) == (200, 3)
+
+
+def test_delete_is_204_then_404(seeded_client):
+    article_id = seeded_client.get("/v1/articles").get_json()["articles"][0]["id"]
+    assert seeded_client.delete(f"/v1/articles/{article_id}", headers=AUTH).status_code == 204
+    assert_problem(seeded_client.get(f"/v1/articles/{article_id}"), 404)
+
+
+def test_get_and_post_evidence_agree(seeded_client):
+    claim = "Peskov said the annexed regions are non-negotiable"
+    got = seeded_client.get("/v1/evidence", query_string={"claim": claim}).get_json()
+    posted = seeded_client.post("/v1/evidence", json={"claim": claim}).get_json()
+    got.pop("took_ms"), posted.pop("took_ms")
+    assert got == posted and got["evidence"]
+
+
+def test_repeated_source_parameter_means_any_of(seeded_client):
+    claim = "Peskov said the annexed regions are non-negotiable"
+    url = "/v1/evidence?claim=" + claim + "&source=Nowhere&source=The+Moscow+Times&stance=all"
+    sources = {e["article"]["source"] for e in seeded_client.get(url).get_json()["evidence"]}
+    assert sources == {"The Moscow Times"}
+
+
+def test_health_and_readiness(seeded_client):
+    assert seeded_client.get("/healthz").get_json() == {"status": "ok"}
+    assert seeded_client.get("/readyz").get_json() == {"status": "ready", "articles": 2, "sentences": 38}

@@ -1,0 +1,58 @@
+"""Sentence segmentation with offsets."""
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from index.articles import parse_raw
+from index.sentences import split_sentences
+
+from .conftest import SEED_FILES
+
+
+@pytest.mark.parametrize("path", SEED_FILES, ids=lambda p: p.name)
+def test_offsets_slice_the_stored_text_exactly(path):
+    article = parse_raw(path.read_text())
+    sentences = split_sentences(article.text)
+    assert len(sentences) > 10
+    for i, s in enumerate(sentences):
+        assert s.index == i
+        assert article.text[s.start : s.end] == s.text
+        assert s.text == s.text.strip()
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (
+            '"This is undeniable. It is final," he said. Then he left.',
+            ['"This is undeniable. It is final," he said.', "Then he left."],
+        ),
+        (
+            "Russian and U.S. officials met in Istanbul. They talked.",
+            ["Russian and U.S. officials met in Istanbul.", "They talked."],
+        ),
+        (
+            "Growth was 2.5 percent in Feb. last year, Dr. J. R. Smith said. Prices rose.",
+            ["Growth was 2.5 percent in Feb. last year, Dr. J. R. Smith said.", "Prices rose."],
+        ),
+    ],
+)
+def test_quotes_abbreviations_and_numbers_do_not_split(text, expected):
+    assert [s.text for s in split_sentences(text)] == expected
+
+
+def test_paragraphs_never_share_a_sentence():
+    text = "A heading without a stop\n\nThe body starts here. It ends here."
+    assert [s.text for s in split_sentences(text)] == [
+        "A heading without a stop",
+        "The body starts here.",
+        "It ends here.",
+    ]
+
+
+@given(st.text(alphabet=st.characters(blacklist_categories=["Cs"]), max_size=400))
+def test_offsets_hold_for_any_text(text):
+    for s in split_sentences(text):
+        assert text[s.start : s.end] == s.text
+        assert s.text.strip()
