@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export PORT
 
-.PHONY: serve test install install-test openapi lint clean
+.PHONY: serve test install install-test openapi lint docker-test clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python >= 3.11 is required")'
@@ -26,6 +26,9 @@ test: install-test  ## install and run the whole test suite
 
 openapi: install  ## regenerate openapi.yaml from the schemas
 	$(BIN)/python -m service openapi
+
+docker-test:  ## build the container image, run it and ask it a seed claim
+	scripts/docker-test.sh
 
 lint: install-test
 	$(BIN)/pip install --quiet ruff && $(BIN)/ruff check . && $(BIN)/ruff format --check .
