@@ -59,13 +59,13 @@ def _parser() -> argparse.ArgumentParser:
 def cmd_ingest(args: argparse.Namespace) -> int:
     """Add (or update) every article found; errors are listed and make the exit status 1."""
     show = sys.stderr.isatty() if args.progress is None else args.progress
+    # On a terminal, a bar only for ingests that take a while; when asked for, at once.
     with tqdm(
         total=count_inputs(args.paths) if show else None,
         disable=not show,
-        delay=0 if args.progress else 0.5,  # on a terminal, a bar only for ingests that take a while
+        delay=0 if args.progress else 0.5,
         unit=" articles",
         file=sys.stderr,
-        dynamic_ncols=True,
     ) as bar:
         report = ingest_paths(Store(args.index), args.paths, bar.update)
     for error in report.errors:

@@ -104,13 +104,20 @@ class IngestReport:
     def summary(self) -> str:
         """One line: articles by outcome, sentences indexed, errors and the files they are in."""
         sentences = sum(r.sentences for r in self.results)
+        unchanged = self.count(UNCHANGED)
+        skipped = {0: "", 1: " (a duplicate, skipped)"}.get(unchanged, " (duplicates, skipped)")
         line = (
-            f"{len(self.results)} articles ({self.count(CREATED)} new, "
-            f"{self.count(REPLACED)} replaced, {self.count(UNCHANGED)} duplicates skipped), "
-            f"{sentences} sentences indexed, {len(self.errors)} errors"
+            f"{plural(len(self.results), 'article')}: {self.count(CREATED)} new, "
+            f"{self.count(REPLACED)} replaced, {unchanged} unchanged{skipped}; "
+            f"{plural(sentences, 'sentence')} indexed; {plural(len(self.errors), 'error')}"
         )
         files = list(dict.fromkeys(e.file for e in self.errors))
         return line + (f" in {', '.join(files)}" if files else "")
+
+
+def plural(n: int, noun: str) -> str:
+    """``1 error``, ``2 errors``."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 def ingest_paths(

@@ -19,7 +19,7 @@ bp = Blueprint("web", __name__)
 
 @bp.get("/")
 def page() -> tuple[str, int]:
-    """The claim box and filters; with a claim, its evidence cards or what is wrong with the form."""
+    """The claim box and filters; with a claim, its evidence cards or what is wrong with it."""
     authorize(READ)
     asked = asked_params()
     shown = {"form": request.args, "max_claim": current_app.config["PROVENANCE"].max_claim_chars}
@@ -37,7 +37,9 @@ def asked_params() -> MultiDict:
     """The evidence parameters in the query string; an empty filter box means no filter."""
     known = EvidenceQuerySchema().fields
     return MultiDict(
-        (k, v) for k, v in request.args.items(multi=True) if k in known and (v.strip() or k == "claim")
+        (k, v)
+        for k, v in request.args.items(multi=True)
+        if k in known and (v.strip() or k == "claim")
     )
 
 

@@ -10,7 +10,7 @@ def test_ingest_reports_counts_and_errors_with_file_names(tmp_path):
     bad.write_text('{"text": "Fine line."}\nnot json\n')
     done = run_cli("ingest", str(SEED_FILES[0]), str(bad), index_dir=tmp_path / "ix")
     assert done.returncode == 1
-    assert "2 articles (2 new" in done.stdout
+    assert "2 articles: 2 new" in done.stdout
     assert f"{bad}:2" in done.stderr
 
 
@@ -33,7 +33,7 @@ def test_ingest_summary_names_duplicates_and_error_files(tmp_path):
     done = run_cli("ingest", *seeds, str(bad), str(gone), index_dir=tmp_path / "ix")
     assert done.returncode == 1
     assert done.stdout == (
-        "3 articles (1 new, 0 replaced, 2 duplicates skipped), 1 sentences indexed, "
+        "3 articles: 1 new, 0 replaced, 2 unchanged (duplicates, skipped); 1 sentence indexed; "
         f"3 errors in {bad}, {gone}\n"
     )
     assert done.stderr.count("error: ") == 3 and f"{bad}:3" in done.stderr
@@ -41,10 +41,10 @@ def test_ingest_summary_names_duplicates_and_error_files(tmp_path):
 
 def test_ingest_progress_goes_to_stderr_when_asked(tmp_path):
     many = tmp_path / "many.jsonl"
-    many.write_text("".join(f'{{"id": "n{i}", "text": "Note {i} is here."}}\n' for i in range(1200)))
+    many.write_text("".join(f'{{"id": "n{i}", "text": "Note {i}."}}\n' for i in range(1200)))
     shown = run_cli("ingest", "--progress", str(many), index_dir=tmp_path / "ix")
     assert shown.returncode == 0
-    assert shown.stdout.startswith("1200 articles (1200 new")
+    assert shown.stdout.startswith("1200 articles: 1200 new")
     assert "1200/1200" in shown.stderr and "articles/s" in shown.stderr
     quiet = run_cli("ingest", str(many), index_dir=tmp_path / "ix")  # stderr is a pipe: no bar
-    assert quiet.stderr == "" and "1200 duplicates skipped" in quiet.stdout
+    assert quiet.stderr == "" and "1200 unchanged (duplicates, skipped)" in quiet.stdout

@@ -28,7 +28,9 @@ def test_a_block_is_origin_then_sentence_then_copies(seeded):
 
 
 def test_unknown_metadata_is_named_not_left_blank(store):
-    store.add(article_from_mapping({"text": "The okapi census counted 312 animals in the reserve."}))
+    store.add(
+        article_from_mapping({"text": "The okapi census counted 312 animals in the reserve."})
+    )
     text = evidence_text(find_evidence(store, EvidenceQuery("okapi census counted 312 animals")))
     assert text.startswith("undated · unknown source · no URL\n  The okapi census counted 312")
 
@@ -100,7 +102,10 @@ def test_accept_text_plain_is_the_cli_text(app, seeded_client):
         ("get", {"query_string": {"claim": PESKOV, "format": "text"}}),
         ("post", {"query_string": {"format": "text"}, "json": {"claim": PESKOV}}),
         ("post", {"json": {"claim": PESKOV}, "headers": {"Accept": "text/plain"}}),
-        ("get", {"query_string": {"claim": PESKOV}, "headers": {"Accept": "text/plain, */*;q=0.1"}}),
+        (
+            "get",
+            {"query_string": {"claim": PESKOV}, "headers": {"Accept": "text/plain, */*;q=0.1"}},
+        ),
     ],
 )
 def test_text_is_chosen_by_format_or_accept(seeded_client, method, kwargs):
@@ -155,4 +160,6 @@ def test_written_article_is_readable_as_text(client):
         headers=AUTH,
     )
     text = client.get("/v1/evidence?claim=okapi+census&format=text").get_data(as_text=True)
-    assert text.startswith("undated · Forest Post · no URL\n  The okapi census counted 312 animals.")
+    assert text.startswith(
+        "undated · Forest Post · no URL\n  The okapi census counted 312 animals."
+    )

@@ -33,11 +33,15 @@ def test_seed_claim_renders_cards(seeded_client):
     response, html = page(seeded_client, claim=PESKOV, source="", published_from="")
     assert response.status_code == 200
     assert "2 sentences support this claim" in html
-    assert "&#34;This is undeniable and <mark>non-negotiable</mark>,&#34; he <mark>said</mark>" in html
+    assert (
+        "&#34;This is undeniable and <mark>non-negotiable</mark>,&#34; he <mark>said</mark>" in html
+    )
     assert '<span class="source">The Moscow Times</span>' in html and "By AFP" in html
     assert '<time datetime="2025-02-27">' in html
     assert "Quoting <strong>Dmitry Peskov</strong>" in html
-    assert "Also in 1 other article" in html and "he said in a phone briefing attended by AFP" in html
+    assert (
+        "Also in 1 other article" in html and "he said in a phone briefing attended by AFP" in html
+    )
     assert 'href="https://www.themoscowtimes.com/2025/02/27/' in html
     assert "Kremlin spokesman Dmitry Peskov told reporters." in html  # context before
     assert '<span class="term">regions</span>' in html  # unsupported words
@@ -70,12 +74,18 @@ def test_all_stances_are_labelled(seeded_client):
         ({"claim": ""}, "<strong>Claim:</strong>"),
         ({"claim": "   "}, "<strong>Claim:</strong> Must contain a word."),
         ({"claim": "x" * 2001}, "<strong>Claim:</strong> Longer than 2,000 characters."),
-        ({"claim": "a", "published_from": "2025-13-01"}, "<strong>Published from:</strong> Not a valid date."),
+        (
+            {"claim": "a", "published_from": "2025-13-01"},
+            "<strong>Published from:</strong> Not a valid date.",
+        ),
         (
             {"claim": "a", "published_from": "2025-02-02", "published_to": "2025-02-01"},
             "<strong>Published from:</strong> Must not be after published_to.",
         ),
-        ({"claim": "a", "stance": "maybe"}, "<strong>Show:</strong> Must be one of: supports, all."),
+        (
+            {"claim": "a", "stance": "maybe"},
+            "<strong>Show:</strong> Must be one of: supports, all.",
+        ),
         ({"claim": "a", "limit": "0"}, "<strong>limit:</strong>"),
     ],
 )
@@ -97,7 +107,9 @@ def test_article_text_is_escaped(client, app):
 
 
 def test_unknown_metadata_is_named(client):
-    client.post("/v1/articles", json={"text": "The okapi census counted 312 animals."}, headers=AUTH)
+    client.post(
+        "/v1/articles", json={"text": "The okapi census counted 312 animals."}, headers=AUTH
+    )
     _, html = page(client, claim="okapi census")
     assert '<span class="source">unknown source</span>' in html and "undated" in html
     assert "Untitled article" in html
@@ -113,7 +125,9 @@ def test_page_honours_read_keys(tmp_path):
     from service import create_app
     from service.config import Config
 
-    app = create_app(Config(index_dir=tmp_path / "ix", api_keys=(API_KEY,), read_keys_required=True))
+    app = create_app(
+        Config(index_dir=tmp_path / "ix", api_keys=(API_KEY,), read_keys_required=True)
+    )
     assert app.test_client().get("/?claim=x").status_code == 401
     assert app.test_client().get("/?claim=x", headers=AUTH).status_code == 200
 

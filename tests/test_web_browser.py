@@ -61,7 +61,9 @@ def screenshot(page, path: Path, capsys) -> None:
 
 
 def test_editor_finds_the_seed_claim_without_javascript(browser, server, tmp_path, capsys):
-    context = browser.new_context(java_script_enabled=False, viewport={"width": 1100, "height": 900})
+    context = browser.new_context(
+        java_script_enabled=False, viewport={"width": 1100, "height": 900}
+    )
     page = context.new_page()
     page.goto(server.url + "/")
     page.get_by_label("Claim").press_sequentially(PESKOV)
@@ -100,7 +102,9 @@ def test_form_is_usable_from_the_keyboard(page, server):
     visited = []
     for _ in range(40):  # date inputs take several presses (one per part of the date)
         page.keyboard.press("Tab")
-        focused = page.evaluate("document.activeElement.id || document.activeElement.getAttribute('href')")
+        focused = page.evaluate(
+            "document.activeElement.id || document.activeElement.getAttribute('href')"
+        )
         if not visited or visited[-1] != focused:
             visited.append(focused)
         if focused == "submit":
@@ -125,8 +129,10 @@ def test_form_errors_are_shown_on_the_page(page, server):
     with page.expect_navigation() as navigation:
         page.get_by_role("button", name="Find evidence").click()
     assert navigation.value.status == 422
-    assert page.get_by_role("alert").inner_text().endswith(
-        "Published from: Must not be after published_to."
+    assert (
+        page.get_by_role("alert")
+        .inner_text()
+        .endswith("Published from: Must not be after published_to.")
     )
     assert page.get_by_label("Published from").get_attribute("aria-invalid") == "true"
 
@@ -135,13 +141,16 @@ def test_article_markup_shows_as_text(page, server):
     hostile = {
         "title": "<img src=x onerror=window.pwned=2> Okapi report",
         "source": "Forest Post",
-        "text": "The okapi census counted <script>window.pwned=1</script> 312 animals in the reserve.",
+        "text": "The okapi census counted <script>window.pwned=1</script> 312 animals.",
     }
     created = requests.post(server.url + "/v1/articles", json=hostile, headers=AUTH, timeout=30)
     assert created.status_code == 201
     page.goto(server.url + "/?claim=okapi+census+counted+312+animals")
     card = page.locator("article.card").first
     assert "counted <script>window.pwned=1</script> 312 animals" in card.inner_text()
-    assert card.get_by_role("heading").inner_text() == "<img src=x onerror=window.pwned=2> Okapi report"
+    assert (
+        card.get_by_role("heading").inner_text()
+        == "<img src=x onerror=window.pwned=2> Okapi report"
+    )
     assert page.evaluate("document.querySelectorAll('main script, main img').length") == 0
     assert page.evaluate("window.pwned") is None
