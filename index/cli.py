@@ -9,9 +9,11 @@ import sys
 from dataclasses import asdict
 from pathlib import Path
 
-from .articles import Article
+from tqdm import tqdm
+
 from .evidence import EvidenceQuery, find_evidence
-from .ingest import SourceError, read_paths, seed_if_empty
+from .ingest import count_inputs, ingest_paths, seed_if_empty
+from .render import evidence_text
 from .store import Store
 
 DEFAULT_INDEX = os.environ.get("PROVENANCE_INDEX_DIR", "var/index")
@@ -31,6 +33,11 @@ def _parser() -> argparse.ArgumentParser:
 
     ingest = sub.add_parser("ingest", help="add articles from files or directories")
     ingest.add_argument("paths", nargs="+", type=Path)
+    ingest.add_argument(
+        "--progress",
+        action=argparse.BooleanOptionalAction,
+        help="show a progress bar on stderr [default: when stderr is a terminal]",
+    )
     ingest.set_defaults(run=cmd_ingest)
 
     search = sub.add_parser("search", help="evidence for a claim")
@@ -51,35 +58,31 @@ def _parser() -> argparse.ArgumentParser:
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     """Add (or update) every article found; errors are listed and make the exit status 1."""
-    store = Store(args.index)
-    articles: list[Article] = []
-    errors: list[SourceError] = []
-    for item in read_paths(args.paths):
-        (errors if isinstance(item, SourceError) else articles).append(item)
-    results = store.add_many(articles, replace=True)
-    counts = {s: sum(r.status == s for r in results) for s in ("created", "replaced", "unchanged")}
-    sentences = sum(r.sentences for r in results)
-    for error in errors:
+    show = sys.stderr.isatty() if args.progress is None else args.progress
+    # On a terminal, a bar only for ingests that take a while; when asked for, at once.
+    with tqdm(
+        total=count_inputs(args.paths) if show else None,
+        disable=not show,
+        delay=0 if args.progress else 0.5,
+        unit=" articles",
+        file=sys.stderr,
+    ) as bar:
+        report = ingest_paths(Store(args.index), args.paths, bar.update)
+    for error in report.errors:
         print(f"error: {error.where}: {error.message}", file=sys.stderr)
-    print(
-        f"{len(results)} articles ({counts['created']} new, {counts['replaced']} replaced, "
-        f"{counts['unchanged']} unchanged), {sentences} sentences indexed, {len(errors)} errors"
-    )
-    return 1 if errors else 0
+    print(report.summary())
+    return 1 if report.errors else 0
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    """Print the evidence for a claim."""
+    """Print the evidence for a claim, as the API's text answer or (``--json``) its JSON."""
     result = find_evidence(
         Store(args.index), EvidenceQuery(args.claim, limit=args.limit, stance=args.stance)
     )
     if args.json:
         print(json.dumps(asdict(result), indent=2, ensure_ascii=False))
     else:
-        for item in result.evidence:
-            a = item.article
-            print(f"{a.published or 'undated'} · {a.source or 'unknown source'} · {a.url or '-'}")
-            print(f"  {item.sentence}")
+        print(evidence_text(result), end="")
     return 0
 
 

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from importlib import resources
+from itertools import islice
 from pathlib import Path
 
 from .articles import Article, article_from_mapping, parse_raw
 from .errors import InvalidArticle
-from .store import Store, WriteResult
+from .store import CREATED, REPLACED, UNCHANGED, Store, WriteResult
 
 SUFFIXES = (".txt", ".json", ".jsonl", ".ndjson")
+NDJSON_SUFFIXES = (".jsonl", ".ndjson")
+BATCH = 500  # articles per commit
 
 
 @dataclass(frozen=True)
@@ -21,6 +24,12 @@ class SourceError:
 
     where: str
     message: str
+
+    @property
+    def file(self) -> str:
+        """The file, without the line number an NDJSON error adds."""
+        head, _, tail = self.where.rpartition(":")
+        return head if head and tail.isdigit() else self.where
 
 
 def seed_files() -> list[Path]:
@@ -49,7 +58,7 @@ def read_paths(paths: Iterable[Path]) -> Iterator[Article | SourceError]:
     """Articles from ``.txt`` (raw), ``.json`` (one object) and ``.jsonl`` (one per line)."""
     for path in expand(paths):
         try:
-            if path.suffix in (".jsonl", ".ndjson"):
+            if path.suffix in NDJSON_SUFFIXES:
                 yield from read_ndjson(path.read_text(encoding="utf-8").splitlines(), str(path))
             elif path.suffix == ".json":
                 yield _from_json(path.read_text(encoding="utf-8"), str(path))
@@ -79,3 +88,69 @@ def _from_json(text: str, where: str) -> Article | SourceError:
     if not isinstance(data, dict):
         return SourceError(where, "expected a JSON object")
     return article_from_mapping(data)
+
+
+@dataclass
+class IngestReport:
+    """What an ingest did: one write result per article read, and the inputs that failed."""
+
+    results: list[WriteResult] = field(default_factory=list)
+    errors: list[SourceError] = field(default_factory=list)
+
+    def count(self, status: str) -> int:
+        """Articles that ended with ``status`` (created, replaced or unchanged)."""
+        return sum(r.status == status for r in self.results)
+
+    def summary(self) -> str:
+        """One line: articles by outcome, sentences indexed, errors and the files they are in."""
+        sentences = sum(r.sentences for r in self.results)
+        unchanged = self.count(UNCHANGED)
+        skipped = {0: "", 1: " (a duplicate, skipped)"}.get(unchanged, " (duplicates, skipped)")
+        line = (
+            f"{plural(len(self.results), 'article')}: {self.count(CREATED)} new, "
+            f"{self.count(REPLACED)} replaced, {unchanged} unchanged{skipped}; "
+            f"{plural(sentences, 'sentence')} indexed; {plural(len(self.errors), 'error')}"
+        )
+        files = list(dict.fromkeys(e.file for e in self.errors))
+        return line + (f" in {', '.join(files)}" if files else "")
+
+
+def plural(n: int, noun: str) -> str:
+    """``1 error``, ``2 errors``."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def ingest_paths(
+    store: Store, paths: Iterable[Path], progress: Callable[[int], None] = lambda n: None
+) -> IngestReport:
+    """Add or replace every article under ``paths``, a batch per commit.
+
+    ``progress(n)`` is called as ``n`` more inputs are done (written, or found unreadable).
+    """
+    report = IngestReport()
+
+    def articles() -> Iterator[Article]:
+        for item in read_paths(paths):
+            if isinstance(item, SourceError):
+                report.errors.append(item)
+                progress(1)
+            else:
+                yield item
+
+    pending = articles()
+    while batch := list(islice(pending, BATCH)):
+        report.results += store.add_many(batch, replace=True)
+        progress(len(batch))
+    return report
+
+
+def count_inputs(paths: Iterable[Path]) -> int:
+    """How many articles ``paths`` hold at most: one per file, one per non-blank NDJSON line."""
+    total = 0
+    for path in expand(paths):
+        if path.suffix in NDJSON_SUFFIXES and path.is_file():
+            with path.open("rb") as lines:
+                total += sum(1 for line in lines if line.strip())
+        else:
+            total += 1
+    return total

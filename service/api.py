@@ -1,8 +1,9 @@
 """A small declarative layer: views state their schemas and auth; docs are generated from it.
 
 ``@operation`` loads the query string and JSON body through their schemas, checks the bearer
-key, and serialises what the view returns with the response schema. The same metadata is what
-:mod:`service.openapi` publishes, so the contract is never written twice.
+key, and serialises what the view returns with the response schema, or with the operation's
+``text`` renderer when the client asks for text. The same metadata is what :mod:`service.openapi`
+publishes, so the contract is never written twice.
 """
 
 from __future__ import annotations
@@ -11,16 +12,18 @@ import functools
 import hmac
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from flask import Response, current_app, json, request
 from marshmallow import Schema, ValidationError, fields
-from werkzeug.datastructures import WWWAuthenticate
+from werkzeug.datastructures import MultiDict, WWWAuthenticate
 from werkzeug.exceptions import BadRequest, Forbidden, Unauthorized, UnsupportedMediaType
 
 JSON = "application/json"
 TEXT = "text/plain"
 NDJSON = "application/x-ndjson"
 READ, WRITE = "read", "write"
+FORMATS = ("json", "text")
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,7 @@ class Operation:
     access: str = READ
     errors: tuple[int, ...] = ()
     produces: tuple[str, ...] = (JSON,)
+    text: Callable[[Any], str] | None = None  # renders the result as text/plain
 
 
 def operation(**declared) -> Callable:
@@ -53,10 +57,17 @@ def operation(**declared) -> Callable:
                 kwargs["query"] = load_query(op.query)
             if op.body is not None and request.mimetype == JSON:
                 kwargs["body"] = load_json(op.body)
+            as_text = op.text is not None and wants_text()
             result = view(*args, **kwargs)
             if isinstance(result, Response):
                 return result
-            return respond(op.response, result, op.status)
+            if as_text:
+                response = Response(op.text(result), op.status, mimetype=TEXT)
+            else:
+                response = respond(op.response, result, op.status)
+            if op.text is not None:
+                response.vary.add("Accept")  # one URL answers JSON or text
+            return response
 
         wrapper.operation = op
         return wrapper
@@ -69,13 +80,24 @@ def respond(schema: type[Schema], obj, status: int = 200, headers=None) -> Respo
     return Response(json.dumps(schema().dump(obj)), status, headers, mimetype=JSON)
 
 
-def load_query(schema: type[Schema]) -> dict:
-    """Load the query string; list fields take every value of a repeated parameter."""
+def wants_text() -> bool:
+    """Whether the client asked for text: ``?format=text``, or an Accept preferring text/plain."""
+    chosen = request.args.get("format")
+    if chosen is None:
+        return request.accept_mimetypes.best_match((JSON, TEXT)) == TEXT
+    if chosen not in FORMATS:
+        raise ValidationError({"format": [f"Must be one of: {', '.join(FORMATS)}."]})
+    return chosen == "text"
+
+
+def load_query(schema: type[Schema], args: MultiDict | None = None) -> dict:
+    """Load the query string (or ``args``); list fields take every value of a repeated one."""
+    args = request.args if args is None else args
     s = schema()
     data = {}
     for name, f in s.fields.items():
-        if name in request.args:
-            values = request.args.getlist(name)
+        if name in args:
+            values = args.getlist(name)
             data[name] = values if isinstance(f, fields.List) else values[-1]
     return s.load(data)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint
 
 from index.evidence import EvidenceQuery, EvidenceResult, find_evidence
+from index.render import evidence_text
 
 from .api import operation
 from .schemas import EvidenceBodySchema, EvidenceQuerySchema, EvidenceResultSchema
@@ -14,14 +15,21 @@ bp = Blueprint("evidence", __name__)
 
 
 @bp.get("/v1/evidence")
-@operation(query=EvidenceQuerySchema, response=EvidenceResultSchema, errors=(422,))
+@operation(
+    query=EvidenceQuerySchema, response=EvidenceResultSchema, errors=(422,), text=evidence_text
+)
 def get_evidence(query: dict) -> EvidenceResult:
     """Supporting sentences for a claim, with source, date and URL."""
     return find_evidence(store(), evidence_query(query))
 
 
 @bp.post("/v1/evidence")
-@operation(body=EvidenceBodySchema, response=EvidenceResultSchema, errors=(400, 415, 422))
+@operation(
+    body=EvidenceBodySchema,
+    response=EvidenceResultSchema,
+    errors=(400, 415, 422),
+    text=evidence_text,
+)
 def post_evidence(body: dict) -> EvidenceResult:
     """Supporting sentences for a claim sent as JSON."""
     return find_evidence(store(), evidence_query(body))

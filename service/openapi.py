@@ -14,7 +14,7 @@ from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import Flask
 
-from .api import JSON, NDJSON, TEXT, WRITE, Operation
+from .api import FORMATS, JSON, NDJSON, TEXT, WRITE, Operation
 from .config import Config
 from .errors import PROBLEM_JSON
 from .schemas import ProblemSchema
@@ -25,6 +25,13 @@ STATUS_TEXT = {
     200: "OK", 201: "Created", 204: "No Content", 400: "Bad Request", 401: "Unauthorized",
     403: "Forbidden", 404: "Not Found", 409: "Conflict", 413: "Content Too Large",
     415: "Unsupported Media Type", 422: "Unprocessable Content", 503: "Service Unavailable",
+}
+FORMAT_PARAMETER = {
+    "in": "query",
+    "name": "format",
+    "required": False,
+    "schema": {"type": "string", "enum": list(FORMATS)},
+    "description": "`text` answers text/plain whatever the Accept header says (for browsers).",
 }
 SPEC_FILE = Path(__file__).resolve().parent.parent / "openapi.yaml"
 
@@ -67,6 +74,8 @@ def _operation(view, op: Operation, path_args) -> dict:
     }
     if op.query is not None:
         doc["parameters"].append({"in": "query", "schema": op.query})
+    if op.text is not None:
+        doc["parameters"].append(FORMAT_PARAMETER)
     if op.body is not None:
         doc["requestBody"] = {"required": True, "content": _body_content(op)}
     if op.access == WRITE:
@@ -88,7 +97,11 @@ def _success(op: Operation) -> dict:
         schema = {"oneOf": [_ref(s) for s in op.response]}
     else:
         schema = op.response
-    return {"description": STATUS_TEXT[op.status], "content": {JSON: {"schema": schema}}}
+    content = {JSON: {"schema": schema}}
+    if op.text is not None:
+        summary = (op.text.__doc__ or "").strip().splitlines()[0]
+        content[TEXT] = {"schema": {"type": "string", "description": summary}}
+    return {"description": STATUS_TEXT[op.status], "content": content}
 
 
 def _ref(schema) -> dict:

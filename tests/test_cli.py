@@ -10,7 +10,7 @@ def test_ingest_reports_counts_and_errors_with_file_names(tmp_path):
     bad.write_text('{"text": "Fine line."}\nnot json\n')
     done = run_cli("ingest", str(SEED_FILES[0]), str(bad), index_dir=tmp_path / "ix")
     assert done.returncode == 1
-    assert "2 articles (2 new" in done.stdout
+    assert "2 articles: 2 new" in done.stdout
     assert f"{bad}:2" in done.stderr
 
 
@@ -22,3 +22,29 @@ def test_search_and_stats(tmp_path):
     assert "2025-02-27 · The Moscow Times · https://www.themoscowtimes.com/" in text.stdout
     as_json = run_cli("search", "--json", "Peskov non-negotiable", index_dir=tmp_path / "ix")
     assert json.loads(as_json.stdout)["evidence"][0]["attribution"]["speaker"] == "Dmitry Peskov"
+
+
+def test_ingest_summary_names_duplicates_and_error_files(tmp_path):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"text": "Fine line."}\nnot json\n{"text": 5}\n')
+    seeds = [str(p) for p in SEED_FILES]
+    run_cli("ingest", *seeds, index_dir=tmp_path / "ix")
+    gone = tmp_path / "gone.json"
+    done = run_cli("ingest", *seeds, str(bad), str(gone), index_dir=tmp_path / "ix")
+    assert done.returncode == 1
+    assert done.stdout == (
+        "3 articles: 1 new, 0 replaced, 2 unchanged (duplicates, skipped); 1 sentence indexed; "
+        f"3 errors in {bad}, {gone}\n"
+    )
+    assert done.stderr.count("error: ") == 3 and f"{bad}:3" in done.stderr
+
+
+def test_ingest_progress_goes_to_stderr_when_asked(tmp_path):
+    many = tmp_path / "many.jsonl"
+    many.write_text("".join(f'{{"id": "n{i}", "text": "Note {i}."}}\n' for i in range(1200)))
+    shown = run_cli("ingest", "--progress", str(many), index_dir=tmp_path / "ix")
+    assert shown.returncode == 0
+    assert shown.stdout.startswith("1200 articles: 1200 new")
+    assert "1200/1200" in shown.stderr and "articles/s" in shown.stderr
+    quiet = run_cli("ingest", str(many), index_dir=tmp_path / "ix")  # stderr is a pipe: no bar
+    assert quiet.stderr == "" and "1200 unchanged (duplicates, skipped)" in quiet.stdout
