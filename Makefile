@@ -26,7 +26,7 @@ serve: install  ## install, index the seeds if the index is empty, serve on $(PO
 test: install-test browser  ## install and run the whole test suite, browser tests included
 	$(BIN)/python -m pytest
 
-browser-test: install-test $(CHROMIUM)  ## only the web page in headless Chromium; a missing browser fails
+browser-test: install-test browser  ## only the web page in headless Chromium; a missing browser fails
 	PROVENANCE_REQUIRE_BROWSER=1 $(BIN)/python -m pytest -m browser
 
 # Debian's chromium (Playwright drives it; it never downloads a browser of its own). Installed
@@ -39,10 +39,6 @@ browser:
 	        echo "*** $(CHROMIUM) missing and apt-get unusable: browser tests will skip ***"; \
 	    fi; \
 	fi
-
-$(CHROMIUM):
-	apt-get update -qq
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
 
 openapi: install  ## regenerate openapi.yaml from the schemas
 	$(BIN)/python -m service openapi
