@@ -22,7 +22,9 @@ COPY pyproject.toml README.md src/
 COPY index src/index
 COPY seeds src/seeds
 COPY service src/service
+# The runtime needs neither pip nor setuptools: dropping them takes a third off the venv.
 RUN /opt/venv/bin/pip install --no-deps ./src \
+ && /opt/venv/bin/pip uninstall --yes --quiet pip setuptools \
  && /opt/venv/bin/python -c 'from index.ingest import seed_files; assert seed_files(), "no seeds"'
 
 FROM ${BASE_IMAGE}

@@ -14,7 +14,7 @@ cd "$(dirname "$0")/.."
 IMAGE=${IMAGE:-fact-provenance:test}
 BASE_IMAGE=${BASE_IMAGE:-python:3.12-slim}
 LOCAL_BASE=provenance-base:bookworm
-CACHE=${XDG_CACHE_HOME:-$HOME/.cache}/fact-provenance
+CACHE=${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/fact-provenance
 CLAIM='Peskov said the annexed regions are non-negotiable'
 SOURCE='The Moscow Times'
 WORK=var/docker-test
@@ -188,5 +188,16 @@ volume=$(docker inspect --format '{{range .Mounts}}{{.Destination}} {{end}}' "$C
 
 wait_until 90 "healthy HEALTHCHECK" is_healthy
 log "HEALTHCHECK reports healthy"
+
+# SIGTERM stops gunicorn cleanly, and the index on the volume outlives the process: the restart
+# finds it full and does not seed again.
+docker stop "$CONTAINER" >/dev/null
+status=$(docker inspect --format '{{.State.ExitCode}}' "$CONTAINER")
+[[ $status == 0 ]] || { docker logs "$CONTAINER" >&2; die "exit status $status after SIGTERM"; }
+docker start "$CONTAINER" >/dev/null
+wait_until 60 "ready service after a restart" http_get "$url/readyz"
+seeded=$(docker logs "$CONTAINER" 2>&1 | grep -c 'seed articles' || true)
+[[ $seeded == 1 ]] || die "the seeds were indexed $seeded times over a restart"
+log "stopped with status 0 on SIGTERM; restarted on the same index"
 
 log "OK: $IMAGE ($(docker image ls --format '{{.Size}}' "$IMAGE")) built, ran and answered"
