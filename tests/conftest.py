@@ -91,6 +91,8 @@ def start_server(index_dir: Path, workers: int = 2, **env_extra: str) -> Server:
         "HOST": "127.0.0.1",
         "PORT": str(port),
         "GUNICORN_ACCESS_LOG": "",
+        # Request log lines would fill the unread stderr pipe and stall a busy server.
+        "LOG_LEVEL": "warning",
         **env_extra,
     }
     process = subprocess.Popen(

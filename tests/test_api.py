@@ -156,13 +156,16 @@ def test_reversed_date_range_matches_nothing(seeded_client):
 
 
 def test_published_is_an_iso_date_or_rfc3339_date_time(client):
-    for given, stored in [("2025-02-27", "2025-02-27"), ("2025-02-27T09:30:00Z", "2025-02-27T09:30:00+00:00")]:
-        response = client.put("/v1/articles/d1", json={"text": "Dated.", "published": given}, headers=AUTH)
-        assert response.status_code in (200, 201)
+    def put(published):
+        body = {"text": "Dated.", "published": published}
+        return client.put("/v1/articles/d1", json=body, headers=AUTH)
+
+    good = [("2025-02-27", "2025-02-27"), ("2025-02-27T09:30:00Z", "2025-02-27T09:30:00+00:00")]
+    for given, stored in good:
+        assert put(given).status_code in (200, 201)
         assert client.get("/v1/articles/d1").get_json()["article"]["published"] == stored
     for bad in ("2025-02-30", "27 February 2025", "2025-02-27T09:30"):
-        response = client.put("/v1/articles/d1", json={"text": "Dated.", "published": bad}, headers=AUTH)
-        assert "published" in assert_problem(response, 422)["errors"]
+        assert "published" in assert_problem(put(bad), 422)["errors"]
 
 
 def test_ndjson_bulk_is_all_or_nothing_and_reports_each(client):

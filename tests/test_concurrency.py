@@ -115,7 +115,8 @@ def search(url: str, load: Load, rng: random.Random) -> None:
 
 def test_writers_searchers_and_cli_share_the_index(tmp_path):
     index_dir = tmp_path / "index"
-    server = start_server(index_dir, workers=2, LOG_LEVEL="warning")
+    # A short lock wait, so that some writes meet a busy index and must answer 503.
+    server = start_server(index_dir, workers=2, PROVENANCE_LOCK_TIMEOUT="0.5")
     try:
         load = Load(deadline=time.monotonic() + DURATION)
         threads = [

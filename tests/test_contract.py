@@ -17,7 +17,7 @@ SEED = 3
 
 
 def test_schemathesis_finds_no_failure(tmp_path):
-    server = start_server(tmp_path / "index", LOG_LEVEL="warning")
+    server = start_server(tmp_path / "index")
     try:
         run = subprocess.run(
             [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import json
 import subprocess
 import sys
@@ -73,12 +74,49 @@ def cli_ingest(index_dir: Path, tmp_path: Path, first: int) -> subprocess.Popen:
     )
 
 
+def index_write_in_progress(index_dir: Path) -> bool:
+    """True while some process holds the index's write lock (Whoosh's flock)."""
+    with open(index_dir / "MAIN_WRITELOCK", "a") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        fcntl.flock(lock, fcntl.LOCK_UN)
+        return False
+
+
+def test_sigterm_lets_a_bulk_ingest_in_flight_finish(tmp_path):
+    index_dir = tmp_path / "index"
+    server = start_server(index_dir, workers=2)
+    body = "\n".join(bulk_body(n) for n in range(0, 200, PER_REQUEST))
+    answered: list[requests.Response] = []
+    headers = {**AUTH, "Content-Type": "application/x-ndjson"}
+    poster = threading.Thread(
+        target=lambda: answered.append(
+            requests.post(f"{server.url}/v1/articles", data=body, headers=headers, timeout=60)
+        )
+    )
+    poster.start()
+    while not index_write_in_progress(index_dir):
+        assert poster.is_alive(), "the ingest finished before it could be interrupted"
+        time.sleep(0.005)  # polling the lock, the sign that the write has begun
+    server.process.terminate()
+    poster.join()
+    assert server.process.wait(timeout=30) == 0
+    stop_server(server)
+    [response] = answered
+    assert response.status_code == 201 and response.json()["created"] == 200
+    contents = index_contents(index_dir)
+    assert partly_present(contents) == []
+    assert {f"crash-{n}" for n in range(200)} <= contents.keys()
+
+
 def test_kill_9_during_bulk_ingest_loses_nothing_acknowledged(tmp_path):
     index_dir = tmp_path / "index"
     acked: list[str] = []
     statuses: list[int] = []
     for round_ in range(ROUNDS):
-        server = start_server(index_dir, workers=2, LOG_LEVEL="warning")
+        server = start_server(index_dir, workers=2)
         cli = cli_ingest(index_dir, tmp_path, 1_000_000 * (round_ + 1))
         stop = threading.Event()
         acked_before = len(acked)
@@ -94,7 +132,7 @@ def test_kill_9_during_bulk_ingest_loses_nothing_acknowledged(tmp_path):
         writer.join()
         cli.wait()
 
-    server = start_server(index_dir, workers=2, LOG_LEVEL="warning")
+    server = start_server(index_dir, workers=2)
     try:
         after = server.request("POST", "/v1/articles", json={"text": "Later."}, headers=AUTH)
         assert after.status_code == 201  # a killed writer's lock does not block the next one

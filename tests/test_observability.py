@@ -75,7 +75,7 @@ def test_request_id_is_honoured_or_generated_and_logged(client, caplog):
 
 
 def test_metrics_sum_every_gunicorn_worker_and_log_json_lines(tmp_path):
-    server = start_server(tmp_path / "index", workers=3)
+    server = start_server(tmp_path / "index", workers=3, LOG_LEVEL="info")
     try:
         requests_made = 30
         ids = {server.get("/healthz").headers["X-Request-ID"] for _ in range(requests_made)}
