@@ -17,6 +17,7 @@ from flask import Flask
 from .api import JSON, NDJSON, TEXT, WRITE, Operation
 from .config import Config
 from .errors import PROBLEM_JSON
+from .observability import REQUEST_ID
 from .schemas import NON_BLANK, ProblemSchema
 
 TITLE = "Fact-provenance service"
@@ -40,6 +41,22 @@ def build_spec(app: Flask) -> APISpec:
     )
     spec.components.schema("Problem", schema=ProblemSchema)
     spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
+    spec.components.header(
+        "RequestId",
+        {
+            "description": "The client's X-Request-ID when sane, else one made for this request.",
+            "required": True,
+            "schema": {"type": "string"},
+        },
+    )
+    spec.components.header(
+        "RetryAfter",
+        {
+            "description": "Seconds to wait before retrying.",
+            "required": True,
+            "schema": {"type": "string", "pattern": "^[0-9]+$"},
+        },
+    )
     for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
         view = app.view_functions[rule.endpoint]
         op: Operation | None = getattr(view, "operation", None)
@@ -89,6 +106,10 @@ def _operation(view, op: Operation, path_params: list[dict]) -> dict:
         doc["responses"]["200"] = dict(
             doc["responses"]["201"], description="Already stored: unchanged, or replaced by PUT"
         )
+    for status, response in doc["responses"].items():
+        response["headers"] = {REQUEST_ID: "RequestId"}
+        if status == "503":
+            response["headers"]["Retry-After"] = "RetryAfter"
     return doc
 
 
