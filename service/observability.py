@@ -35,6 +35,7 @@ from .stores import store
 REQUEST_ID = "X-Request-ID"
 SANE_REQUEST_ID = re.compile(r"[A-Za-z0-9._:+/=-]{1,128}")
 UNMATCHED = "unmatched"  # 404s and 405s: raw paths would make a label per typo
+METHODS = {"GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"}  # others count as OTHER
 
 REQUESTS = Counter(
     "provenance_http_requests_total",
@@ -115,7 +116,8 @@ def _start() -> None:
 def _finish(response: Response) -> Response:
     seconds = time.perf_counter() - g.get("started", time.perf_counter())
     route = request.url_rule.rule if request.url_rule else UNMATCHED
-    labels = (route, request.method, str(response.status_code))
+    method = request.method if request.method in METHODS else "OTHER"
+    labels = (route, method, str(response.status_code))
     REQUESTS.labels(*labels).inc()
     LATENCY.labels(*labels).observe(seconds)
     request_id = g.get("request_id") or uuid.uuid4().hex

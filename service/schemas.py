@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
 
 from flask import current_app
 from marshmallow import (
@@ -18,7 +17,7 @@ from marshmallow import (
     validates,
 )
 
-from index.articles import ID_PATTERN
+from index.articles import ID_PATTERN, normalise_published
 from index.evidence import STANCES
 
 NULLABLE = {"allow_none": True}
@@ -77,31 +76,29 @@ class Day(fields.Date):
 
 
 class Published(fields.Str):
-    """An ISO-8601 day (2025-02-27) or an RFC 3339 date-time (2025-02-27T09:30:00Z)."""
+    """An ISO-8601 day (2025-02-27) or an RFC 3339 date-time (2025-02-27T09:30:00Z).
 
-    DATE_TIME = re.compile(
-        r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})"
+    Exactly the JSON Schema formats the contract states, no wider: the index itself would take
+    any form ``datetime.fromisoformat`` reads.
+    """
+
+    SHAPE = re.compile(
+        r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
+        r"([Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2}))?"
     )
 
     def __init__(self, **kwargs):
+        formats = [{"format": "date"}, {"format": "date-time"}]
         described = "ISO-8601 date or date-time, e.g. 2025-02-27."
-        super().__init__(
-            **kwargs,
-            metadata={
-                "description": described,
-                "anyOf": [{"format": "date"}, {"format": "date-time"}],
-            },
-        )
+        super().__init__(**kwargs, metadata={"description": described, "anyOf": formats})
 
     def _deserialize(self, value, attr, data, **kwargs) -> str:
         text = super()._deserialize(value, attr, data, **kwargs)
-        try:
-            if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
-                return date.fromisoformat(text).isoformat()
-            if self.DATE_TIME.fullmatch(text):
-                return datetime.fromisoformat(text.upper().replace("Z", "+00:00")).isoformat()
-        except ValueError:
-            pass
+        if self.SHAPE.fullmatch(text):
+            try:
+                return normalise_published(text.upper())
+            except ValueError:
+                pass  # the right shape, but no such day or time
         raise ValidationError("Not an ISO-8601 date or date-time (e.g. 2025-02-27).")
 
 
