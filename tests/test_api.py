@@ -203,3 +203,17 @@ def test_repeated_source_parameter_means_any_of(seeded_client):
 def test_health_and_readiness(seeded_client):
     assert seeded_client.get("/healthz").get_json() == {"status": "ok"}
     assert seeded_client.get("/readyz").get_json() == {"status": "ready", "articles": 2, "sentences": 38}
+
+
+def test_list_pages_follow_next_cursor(client):
+    for n in range(5):
+        client.put(f"/v1/articles/p{n}", json={"text": f"Page item {n}."}, headers=AUTH)
+    seen, cursor = [], None
+    while True:
+        query = {"limit": 2, **({"cursor": cursor} if cursor else {})}
+        page = client.get("/v1/articles", query_string=query).get_json()
+        seen += [a["id"] for a in page["articles"]]
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+    assert seen == ["p0", "p1", "p2", "p3", "p4"]
