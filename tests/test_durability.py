@@ -124,13 +124,16 @@ def test_kill_9_during_bulk_ingest_loses_nothing_acknowledged(tmp_path):
             target=ingest_until_killed, args=(server.url, 10_000 * round_, acked, statuses, stop)
         )
         writer.start()
-        while len(acked) < acked_before + ACKS_BEFORE_KILL * PER_REQUEST and writer.is_alive():
+        deadline = time.monotonic() + 120
+        target = acked_before + ACKS_BEFORE_KILL * PER_REQUEST
+        while len(acked) < target and writer.is_alive() and time.monotonic() < deadline:
             time.sleep(0.01)  # watching the acknowledgement count to pick the moment to kill
         cli.kill()
         kill_server(server)
         stop.set()
         writer.join()
         cli.wait()
+        assert len(acked) >= target, f"round {round_}: too few bulk ingests acknowledged"
 
     server = start_server(index_dir, workers=2)
     try:
