@@ -7,6 +7,7 @@ from flask import Flask
 from . import articles, evidence, health, web
 from .config import Config
 from .errors import register_error_handlers
+from .observability import register_observability
 from .stores import init_store
 
 
@@ -18,6 +19,7 @@ def create_app(config: Config | None = None) -> Flask:
     app.config["MAX_CONTENT_LENGTH"] = config.max_request_bytes
     init_store(app)
     register_error_handlers(app)
+    register_observability(app)
     for blueprint in (evidence.bp, articles.bp, health.bp, web.bp):
         app.register_blueprint(blueprint)
     return app

@@ -2,32 +2,42 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
-
 from flask import Blueprint, Response, current_app, request, url_for
 from marshmallow import ValidationError
 from werkzeug.exceptions import BadRequest
+from werkzeug.routing import BaseConverter
 
 from index.articles import ID_PATTERN, Article, build_article, parse_raw
 from index.ingest import SourceError, read_ndjson
 from index.store import CREATED, ArticleFilter, StoredArticle, WriteResult
 
-from .api import JSON, NDJSON, TEXT, WRITE, load_query, operation, respond
+from .api import JSON, NDJSON, TEXT, WRITE, operation, respond
 from .errors import ArticleTooLarge
+from .observability import count_ingested
 from .schemas import (
     ArticleInSchema,
     ArticleListQuerySchema,
     ArticleOutSchema,
     ArticlePageSchema,
+    ArticleReplaceSchema,
     BulkResultSchema,
     RawArticleParamsSchema,
+    RawReplaceParamsSchema,
     WriteResultSchema,
 )
 from .stores import store
 
 bp = Blueprint("articles", __name__)
 BODY_TYPES = (JSON, TEXT, NDJSON)
+
+
+class ArticleIdConverter(BaseConverter):
+    """An article id in a path; anything else is not a route (404), as the contract states."""
+
+    regex = ID_PATTERN.pattern.removeprefix("^").removesuffix("$")
+
+
+bp.record_once(lambda state: state.app.url_map.converters.update(article_id=ArticleIdConverter))
 
 
 @bp.post("/v1/articles")
@@ -44,35 +54,34 @@ def create_article(query: dict, body: dict | None = None) -> Response:
     """Add one article (JSON or raw text), or many as NDJSON; identical content is a no-op."""
     if request.mimetype == NDJSON:
         results = store().add_many(bulk_articles(), batch_size=1_000_000)
+        count_ingested(results)
         return respond(BulkResultSchema, bulk_summary(results), 201 if _any_created(results) else 200)
     return written(store().add(incoming_article(query, body)))
 
 
-@bp.put("/v1/articles/<article_id>")
+@bp.put("/v1/articles/<article_id:article_id>")
 @operation(
     access=WRITE,
-    body=ArticleInSchema,
+    body=ArticleReplaceSchema,
     body_types=(JSON, TEXT),
-    query=RawArticleParamsSchema,
+    query=RawReplaceParamsSchema,
     response=WriteResultSchema,
-    errors=(400, 401, 403, 413, 415, 422, 503),
+    status=201,
+    errors=(400, 401, 403, 404, 413, 415, 422, 503),
 )
 def replace_article(article_id: str, query: dict, body: dict | None = None) -> Response:
     """Replace the article with this id (or create it)."""
-    given = (body or query).get("id")
-    if given not in (None, article_id):
-        raise ValidationError({"id": ["Must match the id in the path."]})
     return written(store().add(incoming_article(query, body, article_id), replace=True))
 
 
-@bp.get("/v1/articles/<article_id>")
+@bp.get("/v1/articles/<article_id:article_id>")
 @operation(response=ArticleOutSchema, errors=(404,))
 def get_article(article_id: str) -> dict:
     """The article with its text and sentences (with character offsets)."""
     return article_out(store().get(article_id))
 
 
-@bp.delete("/v1/articles/<article_id>")
+@bp.delete("/v1/articles/<article_id:article_id>")
 @operation(access=WRITE, response=None, status=204, errors=(401, 403, 404, 503))
 def delete_article(article_id: str) -> Response:
     """Remove the article; its sentences stop matching at once."""
@@ -87,8 +96,8 @@ def list_articles(query: dict) -> dict:
     where = ArticleFilter(
         tuple(query["source"]), query.get("published_from"), query.get("published_to")
     )
-    page = store().list(where, decode_cursor(query.get("cursor")), query["limit"])
-    return {"articles": page.articles, "next_cursor": encode_cursor(page.next_cursor)}
+    page = store().list(where, query.get("cursor"), query["limit"])
+    return {"articles": page.articles, "next_cursor": page.next_cursor}
 
 
 def incoming_article(query: dict, body: dict | None, article_id: str | None = None) -> Article:
@@ -116,6 +125,7 @@ def bulk_articles() -> list[Article]:
 
 def written(result: WriteResult) -> Response:
     """201 with a Location for a new article, else 200."""
+    count_ingested([result])
     if result.status == CREATED:
         location = url_for("articles.get_article", article_id=result.id)
         return respond(WriteResultSchema, result, 201, {"Location": location})
@@ -129,22 +139,6 @@ def bulk_summary(results: list[WriteResult]) -> dict:
 
 def article_out(stored: StoredArticle) -> dict:
     return {"article": stored.article, "text": stored.article.text, "sentences": stored.sentences}
-
-
-def encode_cursor(article_id: str | None) -> str | None:
-    return base64.urlsafe_b64encode(article_id.encode()).decode() if article_id else None
-
-
-def decode_cursor(cursor: str | None) -> str | None:
-    if not cursor:
-        return None
-    try:
-        article_id = base64.b64decode(cursor.encode(), altchars=b"-_", validate=True).decode()
-    except (binascii.Error, UnicodeDecodeError, ValueError):
-        article_id = ""
-    if not ID_PATTERN.match(article_id):
-        raise ValidationError({"cursor": ["Not a cursor this service returned."]})
-    return article_id
 
 
 def _any_created(results: list[WriteResult]) -> bool:

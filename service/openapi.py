@@ -17,7 +17,8 @@ from flask import Flask
 from .api import FORMATS, JSON, NDJSON, TEXT, WRITE, Operation
 from .config import Config
 from .errors import PROBLEM_JSON
-from .schemas import ProblemSchema
+from .observability import REQUEST_ID
+from .schemas import NON_BLANK, ProblemSchema
 
 TITLE = "Fact-provenance service"
 VERSION = "1.0.0"
@@ -47,29 +48,54 @@ def build_spec(app: Flask) -> APISpec:
     )
     spec.components.schema("Problem", schema=ProblemSchema)
     spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
+    spec.components.header(
+        "RequestId",
+        {
+            "description": "The client's X-Request-ID when sane, else one made for this request.",
+            "required": True,
+            "schema": {"type": "string"},
+        },
+    )
+    spec.components.header(
+        "RetryAfter",
+        {
+            "description": "Seconds to wait before retrying.",
+            "required": True,
+            "schema": {"type": "string", "pattern": "^[0-9]+$"},
+        },
+    )
     for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
         view = app.view_functions[rule.endpoint]
         op: Operation | None = getattr(view, "operation", None)
         if op is None:
             continue
         path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule)
+        params = _path_parameters(app, rule.rule)
         for schema in op.response if isinstance(op.response, tuple) else ():
             name = schema.__name__.removesuffix("Schema")
             if name not in spec.components.schemas:
                 spec.components.schema(name, schema=schema)
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
-            spec.path(path=path, operations={method.lower(): _operation(view, op, rule.arguments)})
+            spec.path(path=path, operations={method.lower(): _operation(view, op, params)})
     return spec
 
 
-def _operation(view, op: Operation, path_args) -> dict:
+def _path_parameters(app: Flask, rule: str) -> list[dict]:
+    """Path parameters; a custom converter's pattern is part of the contract."""
+    params = []
+    for converter, name in re.findall(r"<(?:(\w+):)?(\w+)>", rule):
+        schema = {"type": "string"}
+        if converter:
+            schema["pattern"] = f"^{app.url_map.converters[converter].regex}$"
+        params.append({"in": "path", "name": name, "required": True, "schema": schema})
+    return params
+
+
+def _operation(view, op: Operation, path_params: list[dict]) -> dict:
     doc = {
         "operationId": view.__name__,
         "summary": (view.__doc__ or "").strip().splitlines()[0],
-        "parameters": [
-            {"in": "path", "name": a, "required": True, "schema": {"type": "string"}}
-            for a in sorted(path_args)
-        ],
+        "parameters": list(path_params),
         "responses": {str(op.status): _success(op)},
     }
     if op.query is not None:
@@ -86,13 +112,20 @@ def _operation(view, op: Operation, path_args) -> dict:
             "content": {PROBLEM_JSON: {"schema": "Problem"}},
         }
     if op.status == 201:
-        doc["responses"]["200"] = dict(doc["responses"]["201"], description="Unchanged")
+        doc["responses"]["200"] = dict(
+            doc["responses"]["201"], description="Already stored: unchanged, or replaced by PUT"
+        )
+    for status, response in doc["responses"].items():
+        response["headers"] = {REQUEST_ID: "RequestId"}
+        if status == "503":
+            response["headers"]["Retry-After"] = "RetryAfter"
     return doc
 
 
 def _success(op: Operation) -> dict:
-    if op.response is None:
-        return {"description": STATUS_TEXT[op.status]}
+    if op.response is None:  # no body (204), or text a view renders itself
+        text = {t: {"schema": {"type": "string"}} for t in op.produces if t != JSON}
+        return {"description": STATUS_TEXT[op.status], **({"content": text} if text else {})}
     if isinstance(op.response, tuple):
         schema = {"oneOf": [_ref(s) for s in op.response]}
     else:
@@ -112,7 +145,13 @@ def _ref(schema) -> dict:
 def _body_content(op: Operation) -> dict:
     described = {
         JSON: {"schema": op.body},
-        TEXT: {"schema": {"type": "string", "description": "A raw article as found in seeds/."}},
+        TEXT: {
+            "schema": {
+                "type": "string",
+                "pattern": NON_BLANK.regex.pattern,
+                "description": "A raw article as found in seeds/.",
+            }
+        },
         NDJSON: {"schema": {"type": "string", "description": "One JSON article per line."}},
     }
     return {t: described[t] for t in op.body_types}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from flask import current_app
 from marshmallow import (
     EXCLUDE,
@@ -10,14 +12,25 @@ from marshmallow import (
     ValidationError,
     fields,
     post_load,
+    pre_load,
     validate,
     validates,
     validates_schema,
 )
 
+from index.articles import ID_PATTERN, normalise_published
 from index.evidence import STANCES
 
 NULLABLE = {"allow_none": True}
+NON_BLANK = validate.Regexp(r"^\s*\S", error="Must contain a non-blank character.")
+ARTICLE_ID = validate.Regexp(
+    ID_PATTERN, error="Ids are 1-128 characters of letters, digits, '.', '_', ':' or '-'."
+)
+# What canonical_url accepts: an absolute http(s) URL with a host.
+HTTP_URL = validate.Regexp(
+    r"^[Hh][Tt][Tt][Pp][Ss]?://[A-Za-z0-9.-]+(:[0-9]{1,5})?([/?#][^\s]*)?$",
+    error="Must be an absolute http(s) URL.",
+)
 
 
 class QuerySchema(Schema):
@@ -28,10 +41,32 @@ class QuerySchema(Schema):
 
 
 class BodySchema(Schema):
-    """Request bodies reject unknown fields."""
+    """Request bodies reject unknown fields, and numbers sent as strings."""
 
     class Meta:
         unknown = RAISE
+
+    @pre_load
+    def _numbers_are_numbers(self, data, **kwargs):
+        # Query strings are text, so "5" is fine there; in JSON, "5" is not the number 5.
+        if isinstance(data, dict):
+            wrong = {
+                name: ["Not a valid number."]
+                for name, f in self.fields.items()
+                if isinstance(f, fields.Number) and isinstance(data.get(name), str)
+            }
+            if wrong:
+                raise ValidationError(wrong)
+        return data
+
+
+class Int(fields.Int):
+    """An integer; a JSON number with a fraction (1.5) is refused rather than truncated."""
+
+    def _validated(self, value):
+        if isinstance(value, float) and not value.is_integer():
+            raise self.make_error("invalid")
+        return super()._validated(value)
 
 
 class Day(fields.Date):
@@ -41,17 +76,38 @@ class Day(fields.Date):
         return super()._deserialize(value, attr, data, **kwargs).isoformat()
 
 
+class Published(fields.Str):
+    """An ISO-8601 day (2025-02-27) or an RFC 3339 date-time (2025-02-27T09:30:00Z).
+
+    Exactly the JSON Schema formats the contract states, no wider: the index itself would take
+    any form ``datetime.fromisoformat`` reads.
+    """
+
+    SHAPE = re.compile(
+        r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
+        r"([Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2}))?"
+    )
+
+    def __init__(self, **kwargs):
+        formats = [{"format": "date"}, {"format": "date-time"}]
+        described = "ISO-8601 date or date-time, e.g. 2025-02-27."
+        super().__init__(**kwargs, metadata={"description": described, "anyOf": formats})
+
+    def _deserialize(self, value, attr, data, **kwargs) -> str:
+        text = super()._deserialize(value, attr, data, **kwargs)
+        if self.SHAPE.fullmatch(text):
+            try:
+                return normalise_published(text.upper())
+            except ValueError:
+                pass  # the right shape, but no such day or time
+        raise ValidationError("Not an ISO-8601 date or date-time (e.g. 2025-02-27).")
+
+
 class DateRange:
-    """Shared published_from / published_to fields and their order check."""
+    """Shared published_from / published_to fields; a reversed range matches nothing."""
 
     published_from = Day(metadata={"description": "Earliest publication day, inclusive."})
     published_to = Day(metadata={"description": "Latest publication day, inclusive."})
-
-    @validates_schema
-    def _ordered(self, data, **kwargs):
-        low, high = data.get("published_from"), data.get("published_to")
-        if low and high and low > high:
-            raise ValidationError("Must not be after published_to.", "published_from")
 
 
 class EvidenceParams:
@@ -59,17 +115,17 @@ class EvidenceParams:
 
     claim = fields.Str(
         required=True,
-        validate=validate.Length(min=1),
+        validate=NON_BLANK,
         metadata={"description": "The claim, as text (never query syntax); 1-2,000 characters."},
     )
-    limit = fields.Int(load_default=20, validate=validate.Range(1, 200))
+    limit = Int(load_default=20, validate=validate.Range(1, 200))
     min_score = fields.Float(load_default=0.0, validate=validate.Range(0.0, 1.0))
     source = fields.List(
         fields.Str(validate=validate.Length(1, 200)),
         load_default=list,
         metadata={"description": "Only these sources (repeatable)."},
     )
-    context = fields.Int(load_default=1, validate=validate.Range(0, 10))
+    context = Int(load_default=1, validate=validate.Range(0, 10))
     stance = fields.Str(load_default="supports", validate=validate.OneOf(STANCES))
 
     @validates("claim")
@@ -77,12 +133,24 @@ class EvidenceParams:
         limit = current_app.config["PROVENANCE"].max_claim_chars
         if len(value) > limit:
             raise ValidationError(f"Longer than {limit:,} characters.")
-        if not value.strip():
-            raise ValidationError("Must contain a word.")
 
 
 class EvidenceQuerySchema(EvidenceParams, DateRange, QuerySchema):
     """GET /v1/evidence query string."""
+
+
+class EvidencePageSchema(EvidenceQuerySchema):
+    """The web page's form: an editor who reverses the date range is told so.
+
+    The API answers a reversed range with nothing matched, since JSON Schema cannot state the
+    rule; a person filling in a form deserves the message instead.
+    """
+
+    @validates_schema
+    def _ordered(self, data, **kwargs):
+        low, high = data.get("published_from"), data.get("published_to")
+        if low and high and low > high:
+            raise ValidationError("Must not be after published_to.", "published_from")
 
 
 class EvidenceBodySchema(EvidenceParams, DateRange, BodySchema):
@@ -149,28 +217,35 @@ class ArticleFields:
     title = fields.Str(**NULLABLE, validate=validate.Length(max=1000))
     source = fields.Str(**NULLABLE, validate=validate.Length(max=200))
     byline = fields.Str(**NULLABLE, validate=validate.Length(max=500))
-    published = fields.Str(
-        **NULLABLE, metadata={"description": "ISO-8601 date or datetime, e.g. 2025-02-27."}
-    )
-    url = fields.Str(**NULLABLE, validate=validate.Length(max=2000))
+    published = Published(**NULLABLE)
+    url = fields.Str(**NULLABLE, validate=[validate.Length(max=2000), HTTP_URL])
     language = fields.Str(**NULLABLE, validate=validate.Length(max=20))
 
 
-class ArticleInSchema(ArticleFields, BodySchema):
-    """An article in JSON (POST /v1/articles, PUT /v1/articles/{id})."""
+class ArticleReplaceSchema(ArticleFields, BodySchema):
+    """An article in JSON for PUT /v1/articles/{id}: the path names it."""
 
-    id = fields.Str(**NULLABLE, validate=validate.Length(1, 128))
-    text = fields.Str(required=True)
+    text = fields.Str(required=True, validate=NON_BLANK)
 
     @post_load
     def _drop_nulls(self, data, **kwargs):
         return {k: v for k, v in data.items() if v is not None}
 
 
-class RawArticleParamsSchema(ArticleFields, QuerySchema):
+class ArticleInSchema(ArticleReplaceSchema):
+    """An article in JSON for POST /v1/articles."""
+
+    id = fields.Str(**NULLABLE, validate=ARTICLE_ID)
+
+
+class RawReplaceParamsSchema(ArticleFields, QuerySchema):
     """Metadata for a text/plain article, as query parameters; they win over the text's own."""
 
-    id = fields.Str(validate=validate.Length(1, 128))
+
+class RawArticleParamsSchema(RawReplaceParamsSchema):
+    """Metadata and id for a text/plain article sent to POST /v1/articles."""
+
+    id = fields.Str(validate=ARTICLE_ID)
 
 
 class SentenceSchema(Schema):
@@ -194,8 +269,11 @@ class ArticleOutSchema(Schema):
 
 class ArticleListQuerySchema(DateRange, QuerySchema):
     source = fields.List(fields.Str(validate=validate.Length(1, 200)), load_default=list)
-    cursor = fields.Str(validate=validate.Length(1, 400))
-    limit = fields.Int(load_default=50, validate=validate.Range(1, 200))
+    cursor = fields.Str(
+        validate=ARTICLE_ID,
+        metadata={"description": "next_cursor of the previous page: the list goes on after it."},
+    )
+    limit = Int(load_default=50, validate=validate.Range(1, 200))
 
 
 class ArticlePageSchema(Schema):

@@ -11,7 +11,7 @@ from index.evidence import find_evidence
 
 from .api import READ, authorize, load_query
 from .evidence import evidence_query
-from .schemas import EvidenceQuerySchema
+from .schemas import EvidencePageSchema
 from .stores import store
 
 bp = Blueprint("web", __name__)
@@ -26,7 +26,7 @@ def page() -> tuple[str, int]:
     if "claim" not in asked:
         return render_template("index.html", **shown), 200
     try:
-        query = evidence_query(load_query(EvidenceQuerySchema, asked))
+        query = evidence_query(load_query(EvidencePageSchema, asked))
     except ValidationError as exc:
         return render_template("index.html", errors=field_messages(exc.messages), **shown), 422
     result = find_evidence(store(), query)
@@ -35,7 +35,7 @@ def page() -> tuple[str, int]:
 
 def asked_params() -> MultiDict:
     """The evidence parameters in the query string; an empty filter box means no filter."""
-    known = EvidenceQuerySchema().fields
+    known = EvidencePageSchema().fields
     return MultiDict(
         (k, v)
         for k, v in request.args.items(multi=True)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -89,6 +91,8 @@ def start_server(index_dir: Path, workers: int = 2, **env_extra: str) -> Server:
         "HOST": "127.0.0.1",
         "PORT": str(port),
         "GUNICORN_ACCESS_LOG": "",
+        # Request log lines would fill the unread stderr pipe and stall a busy server.
+        "LOG_LEVEL": "warning",
         **env_extra,
     }
     process = subprocess.Popen(
@@ -142,3 +146,44 @@ def run_cli(*args: str, index_dir: Path) -> subprocess.CompletedProcess:
         timeout=120,
         cwd=ROOT,
     )
+
+
+def index_contents(index_dir: Path) -> dict[str, tuple[int | None, list[int]]]:
+    """Every article id on disk: (sentences its article record lists, sentence indexes present).
+
+    An article is complete when the indexes are exactly ``range(listed)``; sentences without an
+    article record show ``None`` as listed.
+    """
+    from whoosh.index import open_dir
+
+    from index import schema as S
+
+    listed: dict[str, int | None] = {}
+    present: dict[str, list[int]] = {}
+    with open_dir(str(index_dir)).searcher() as searcher:
+        for fields in searcher.all_stored_fields():
+            article_id = fields[S.ARTICLE_ID]
+            if fields[S.KIND] == S.ARTICLE_KIND:
+                listed[article_id] = len(json.loads(fields[S.PAYLOAD])["spans"])
+            else:
+                present.setdefault(article_id, []).append(fields[S.SENTENCE_INDEX])
+    return {
+        article_id: (listed.get(article_id), sorted(present.get(article_id, [])))
+        for article_id in listed.keys() | present.keys()
+    }
+
+
+def partly_present(contents: dict[str, tuple[int | None, list[int]]]) -> list[str]:
+    """Ids of articles whose sentences are not exactly the ones their record lists."""
+    return sorted(
+        article_id
+        for article_id, (listed, indexes) in contents.items()
+        if listed is None or indexes != list(range(listed))
+    )
+
+
+def kill_server(server: Server) -> None:
+    """SIGKILL gunicorn's whole process group (master and workers), as a crash would."""
+    os.killpg(server.process.pid, signal.SIGKILL)
+    server.process.wait()
+    server.process.stderr.close()

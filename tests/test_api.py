@@ -39,13 +39,9 @@ def assert_problem(response, status):
             422,
             "published_from",
         ),
-        (
-            "get",
-            "/v1/evidence",
-            {"query_string": {"claim": "a", "published_from": "2025-02-02", "published_to": "2025-02-01"}},
-            422,
-            "published_from",
-        ),
+        ("post", "/v1/evidence", {"json": {"claim": "a", "limit": "5"}}, 422, "limit"),
+        ("post", "/v1/evidence", {"json": {"claim": "a", "limit": 1.5}}, 422, "limit"),
+        ("post", "/v1/evidence", {"json": {"claim": "a", "min_score": "0.5"}}, 422, "min_score"),
         ("post", "/v1/evidence", {"data": "{", "content_type": "application/json"}, 400, None),
         ("post", "/v1/evidence", {"json": {"claim": "a", "bogus": 1}}, 422, "bogus"),
         ("post", "/v1/evidence", {"json": ["claim"]}, 422, "_schema"),
@@ -70,6 +66,9 @@ def test_bad_requests_get_problem_json(client, method, path, kwargs, status, fie
         ({"json": {"text": "ok", "published": "yesterday"}}, 422, "published"),
         ({"json": {"text": "ok", "unknown": "x"}}, 422, "unknown"),
         ({"json": {"text": 5}}, 422, "text"),
+        ({"json": {"text": " \n "}}, 422, "text"),
+        ({"json": {"text": "ok", "url": "ftp://example.com/x"}}, 422, "url"),
+        ({"json": {"text": "ok", "id": "no spaces"}}, 422, "id"),
         ({"data": "hello", "content_type": "image/png"}, 415, None),
         ({"data": b"\xff\xfe", "content_type": "text/plain"}, 400, None),
         ({"data": '{"text": "ok"}\n{"text": ', "content_type": "application/x-ndjson"}, 422, "line:2"),
@@ -141,8 +140,32 @@ def test_post_conflict_then_put_replaces(client):
     put = client.put("/v1/articles/x1", json={"text": "Two fish."}, headers=AUTH)
     assert (put.status_code, put.get_json()["status"]) == (200, "replaced")
     assert client.get("/v1/articles/x1").get_json()["text"] == "Two fish."
-    mismatch = client.put("/v1/articles/x1", json={"id": "x2", "text": "t"}, headers=AUTH)
-    assert "id" in assert_problem(mismatch, 422)["errors"]
+    with_id = client.put("/v1/articles/x1", json={"id": "x2", "text": "t"}, headers=AUTH)
+    assert "id" in assert_problem(with_id, 422)["errors"]  # the path names the article
+    new = client.put("/v1/articles/x3", json={"text": "Red fish."}, headers=AUTH)
+    assert (new.status_code, new.get_json()["status"]) == (201, "created")
+
+
+def test_reversed_date_range_matches_nothing(seeded_client):
+    claim = "Peskov said the annexed regions are non-negotiable"
+    dates = {"published_from": "2025-02-28", "published_to": "2025-02-26"}
+    response = seeded_client.get("/v1/evidence", query_string={"claim": claim, **dates})
+    assert (response.status_code, response.get_json()["evidence"]) == (200, [])
+    listed = seeded_client.get("/v1/articles", query_string=dates).get_json()
+    assert listed == {"articles": [], "next_cursor": None}
+
+
+def test_published_is_an_iso_date_or_rfc3339_date_time(client):
+    def put(published):
+        body = {"text": "Dated.", "published": published}
+        return client.put("/v1/articles/d1", json=body, headers=AUTH)
+
+    good = [("2025-02-27", "2025-02-27"), ("2025-02-27T09:30:00Z", "2025-02-27T09:30:00+00:00")]
+    for given, stored in good:
+        assert put(given).status_code in (200, 201)
+        assert client.get("/v1/articles/d1").get_json()["article"]["published"] == stored
+    for bad in ("2025-02-30", "27 February 2025", "2025-02-27T09:30"):
+        assert "published" in assert_problem(put(bad), 422)["errors"]
 
 
 def test_ndjson_bulk_is_all_or_nothing_and_reports_each(client):
@@ -180,3 +203,17 @@ def test_repeated_source_parameter_means_any_of(seeded_client):
 def test_health_and_readiness(seeded_client):
     assert seeded_client.get("/healthz").get_json() == {"status": "ok"}
     assert seeded_client.get("/readyz").get_json() == {"status": "ready", "articles": 2, "sentences": 38}
+
+
+def test_list_pages_follow_next_cursor(client):
+    for n in range(5):
+        client.put(f"/v1/articles/p{n}", json={"text": f"Page item {n}."}, headers=AUTH)
+    seen, cursor = [], None
+    while True:
+        query = {"limit": 2, **({"cursor": cursor} if cursor else {})}
+        page = client.get("/v1/articles", query_string=query).get_json()
+        seen += [a["id"] for a in page["articles"]]
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+    assert seen == ["p0", "p1", "p2", "p3", "p4"]

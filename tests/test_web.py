@@ -72,7 +72,7 @@ def test_all_stances_are_labelled(seeded_client):
     "query, message",
     [
         ({"claim": ""}, "<strong>Claim:</strong>"),
-        ({"claim": "   "}, "<strong>Claim:</strong> Must contain a word."),
+        ({"claim": "   "}, "<strong>Claim:</strong> Must contain a non-blank character."),
         ({"claim": "x" * 2001}, "<strong>Claim:</strong> Longer than 2,000 characters."),
         (
             {"claim": "a", "published_from": "2025-13-01"},
