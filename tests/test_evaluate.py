@@ -54,7 +54,8 @@ def test_logistic_regression_separates_and_orders():
 # (claim id, claim, its evidence as (id, label, article title, sentence))
 FIXTURE = [
     ("0", "Polar bears are threatened by melting sea ice", [
-        ("Polar bear:1", "SUPPORTS", "Polar bear", "Polar bears are threatened by melting sea ice."),
+        ("Polar bear:1", "SUPPORTS", "Polar bear",
+         "Polar bears are threatened by melting sea ice."),
         ("Polar bear:2", "NOT_ENOUGH_INFO", "Polar bear", "The species lives in the Arctic."),
     ]),
     ("1", "Volcanoes emit more carbon dioxide than humans", [
