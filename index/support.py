@@ -153,6 +153,7 @@ class Model:
         return 1.0 / (1.0 + math.exp(-z))
 
     def to_json(self) -> str:
+        """The model as the JSON of :data:`WEIGHTS_FILE`."""
         return json.dumps(asdict(self), indent=2) + "\n"
 
 
