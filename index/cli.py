@@ -50,6 +50,14 @@ def _parser() -> argparse.ArgumentParser:
     stats = sub.add_parser("stats", help="index document counts")
     stats.set_defaults(run=cmd_stats)
 
+    evaluate = sub.add_parser("eval", help="measure evidence quality on a labelled dataset")
+    evaluate.add_argument("dataset", choices=("climate-fever",))
+    evaluate.add_argument("path", type=Path, help="climate-fever.jsonl")
+    evaluate.add_argument(
+        "--train", action="store_true", help="fit the support model on the even half first"
+    )
+    evaluate.set_defaults(run=cmd_eval)
+
     serve = sub.add_parser("serve", help="run the HTTP service under gunicorn")
     serve.add_argument("--port", default=os.environ.get("PORT", "8000"))
     serve.set_defaults(run=cmd_serve)
@@ -89,6 +97,16 @@ def cmd_search(args: argparse.Namespace) -> int:
 def cmd_stats(args: argparse.Namespace) -> int:
     """Print the index's document counts as JSON."""
     print(json.dumps({"index": str(args.index), **Store(args.index).counts()}))
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    """Print SPEC §7 figures for both halves of the dataset (index in a temporary directory)."""
+    from .evaluate import evaluate, train
+
+    if args.train:
+        train(args.path)
+    evaluate(args.path)
     return 0
 
 

@@ -10,7 +10,7 @@ import time
 from dataclasses import dataclass, field
 
 from . import schema as S
-from .provenance import Attribution, same_statement
+from .provenance import Attribution, attribute, same_statement
 from .search import Candidate, Claim, analyse_claim, claim_idf, find_candidates
 from .store import ArticleFilter, Store, StoredArticle
 from .support import SUPPORTS, Judgement, SentenceView, highlights, judge, matched_words
@@ -94,7 +94,9 @@ class EvidenceResult:
 
 
 @dataclass
-class _Judged:
+class Judged:
+    """A candidate sentence with its analysed view and its judgement for the claim."""
+
     candidate: Candidate
     view: SentenceView
     judgement: Judgement
@@ -112,11 +114,7 @@ def find_evidence(store: Store, query: EvidenceQuery) -> EvidenceResult:
     """Every sentence in the archive that supports the claim, best first (SPEC §3-§4)."""
     started = time.perf_counter()
     claim = analyse_claim(query.claim)
-    searcher = store.searcher()
-    where = ArticleFilter(query.sources, query.published_from, query.published_to)
-    candidates = find_candidates(searcher, claim, where, max(CANDIDATE_POOL, 3 * query.limit))
-    idf = claim_idf(searcher, claim)
-    judged = [_judge(claim, c, idf) for c in candidates]
+    judged = judge_candidates(store, claim, query)
     groups = [
         g
         for g in fold_copies(judged)
@@ -133,19 +131,29 @@ def find_evidence(store: Store, query: EvidenceQuery) -> EvidenceResult:
     )
 
 
-def _judge(claim: Claim, candidate: Candidate, idf: dict[str, float]) -> _Judged:
+def judge_candidates(store: Store, claim: Claim, query: EvidenceQuery) -> list[Judged]:
+    """The index's candidate sentences for the claim within the query's filters, judged."""
+    searcher = store.searcher()
+    where = ArticleFilter(query.sources, query.published_from, query.published_to)
+    candidates = find_candidates(searcher, claim, where, max(CANDIDATE_POOL, 3 * query.limit))
+    idf = claim_idf(searcher, claim)
+    best = max((c.bm25 for c in candidates), default=0.0) or 1.0
+    return [_judge(claim, c, idf, c.bm25 / best) for c in candidates]
+
+
+def _judge(claim: Claim, candidate: Candidate, idf: dict[str, float], retrieval: float) -> Judged:
     said = candidate.fields.get(S.ATTRIBUTION)
     title = json.loads(candidate.fields[S.META]).get("title")
-    view = SentenceView.of(candidate.text, title, said[0] if said else None)
-    return _Judged(candidate, view, judge(claim, view, idf))
+    view = SentenceView.of(candidate.text, title, said[0] if said else None, retrieval)
+    return Judged(candidate, view, judge(claim, view, idf))
 
 
-def fold_copies(judged: list[_Judged]) -> list[list[_Judged]]:
+def fold_copies(judged: list[Judged]) -> list[list[Judged]]:
     """Group near-identical sentences of different articles; best group first.
 
     Each group's first member is its best-scored sentence, which decides its stance.
     """
-    groups: list[list[_Judged]] = []
+    groups: list[list[Judged]] = []
     for j in sorted(judged, key=lambda j: -j.judgement.score):
         for g in groups:
             if j.meta["id"] not in {m.meta["id"] for m in g} and same_statement(
@@ -160,7 +168,7 @@ def fold_copies(judged: list[_Judged]) -> list[list[_Judged]]:
 
 def _evidence(
     claim: Claim,
-    group: list[_Judged],
+    group: list[Judged],
     context: int,
     store: Store,
     articles: dict[str, StoredArticle],
@@ -174,23 +182,30 @@ def _evidence(
     index = lead.candidate.fields[S.SENTENCE_INDEX]
     texts = [s.text for s in stored.sentences]
     start, end = lead.candidate.fields[S.SPAN]
+    marked = highlights(claim, lead.view)
     return Evidence(
         sentence=lead.view.text,
         score=best.judgement.score,
         stance=best.judgement.stance,
         matched_terms=matched_words(claim, lead.view),
-        highlights=highlights(claim, lead.view),
+        highlights=marked,
         article=ArticleRef(**{k: lead.meta.get(k) for k in ArticleRef.__dataclass_fields__}),
         sentence_index=index,
         offsets=[start, end],
-        context=Context(texts[max(0, index - context) : index], texts[index + 1 : index + 1 + context]),
-        attribution=Attribution(*said) if (said := lead.candidate.fields.get(S.ATTRIBUTION)) else None,
+        context=Context(
+            texts[max(0, index - context) : index], texts[index + 1 : index + 1 + context]
+        ),
+        # Re-attributed with the claim's words in view: "A said ..., but B cautioned ..." is
+        # B's statement when the claim matches B's clause.
+        attribution=attribute(
+            lead.view.text, texts[:index], texts[index + 1 : index + 3], [s for s, _ in marked]
+        ),
         also_in=[_copy(j) for j in copies[1:]],
         corroboration=len({j.meta.get("source") or j.meta["id"] for j in group}),
     )
 
 
-def _copy(j: _Judged) -> Copy:
+def _copy(j: Judged) -> Copy:
     return Copy(
         sentence=j.view.text,
         article_id=j.meta["id"],

@@ -18,6 +18,12 @@ _QUOTE = re.compile(r"[\"\u201c\u201d]")
 _NAME_THEN_VERB = re.compile(rf"(?P<name>{_NAME})\s+(?:also\s+|then\s+|later\s+)?{_SPEECH}\b")
 # "..., said Ukrainian foreign ministry spokesman Georgiy Tykhy."
 _VERB_THEN_NAME = re.compile(rf"\b{_SPEECH}\s+(?:[\w-]+\s+){{0,5}}?(?P<name>{_NAME})\s*[.,;]?\s*$")
+# "... but his spokesman earlier cautioned that ..." names a role, resolved to the person the
+# article names in it ("Kremlin spokesman Dmitry Peskov").
+_ROLE = r"(?:spokes(?:man|woman|person)|minister|ambassador|adviser|aide|envoy)"
+_ROLE_THEN_VERB = re.compile(
+    rf"\b(?:his|her|their|the|a)\s+(?P<role>{_ROLE})\s+(?:\w+\s+)?{_SPEECH}\b"
+)
 _PRONOUN_SPEAKS = re.compile(rf"\b{_PRONOUN}\s+(?:also\s+)?{_SPEECH}\b|\b{_SPEECH}\s+{_PRONOUN}\b")
 _NOT_NAMES = {
     "The", "A", "An", "It", "This", "That", "These", "Those", "There", "But", "And", "In", "On",
@@ -44,22 +50,57 @@ class Attribution:
 
 def attribute_all(sentences: Sequence[str]) -> list[Attribution | None]:
     """The attribution of each sentence of an article, in order."""
-    return [attribute(s, sentences[max(0, i - 50) : i]) for i, s in enumerate(sentences)]
+    return [
+        attribute(s, sentences[max(0, i - 50) : i], sentences[i + 1 : i + 3])
+        for i, s in enumerate(sentences)
+    ]
 
 
-def attribute(sentence: str, preceding: Sequence[str]) -> Attribution | None:
+def attribute(
+    sentence: str,
+    preceding: Sequence[str],
+    following: Sequence[str] = (),
+    focus: Sequence[int] = (),
+) -> Attribution | None:
     """The speaker of a reported statement, resolving pronouns to a name just before it.
 
-    ``preceding`` are the article's earlier sentences, nearest last. Returns None when the
-    sentence reports no one.
+    ``preceding`` are the article's earlier sentences, nearest last, ``following`` the next
+    ones. When the sentence reports several speakers, the one whose clause holds most of the
+    ``focus`` offsets (e.g. the words matching a claim) is chosen, else the first. Returns None
+    when the sentence reports no one.
     """
     quoted = bool(_QUOTE.search(sentence))
-    name = speaker_named_in(sentence)
-    if name is None and _PRONOUN_SPEAKS.search(sentence):
+    clauses = speaker_clauses(sentence, [*following, *reversed(preceding[-3:])])
+    if clauses:
+        owned = [0] * len(clauses)
+        for offset in focus:
+            owner = max((i for i, (start, _) in enumerate(clauses) if start <= offset), default=0)
+            owned[owner] += 1
+        name = clauses[owned.index(max(owned))][1]
+    elif _PRONOUN_SPEAKS.search(sentence):
         name = next((n for s in reversed(preceding[-3:]) if (n := speaker_named_in(s))), None)
+    else:
+        name = None
     if name is None:
         return None
     return Attribution(_full_name(name, preceding), quoted)
+
+
+def speaker_clauses(sentence: str, nearby: Sequence[str]) -> list[tuple[int, str]]:
+    """``(offset, speaker)`` of each speech clause of the sentence, in order.
+
+    A role ("his spokesman") counts when ``nearby`` sentences name the person holding it.
+    """
+    found = {}
+    for pattern in (_NAME_THEN_VERB, _VERB_THEN_NAME):
+        for m in pattern.finditer(sentence):
+            if name := _trim(m.group("name")):
+                found.setdefault(m.start(), name)
+    for m in _ROLE_THEN_VERB.finditer(sentence):
+        holder = (re.search(rf"\b{m.group('role')}\s+({_NAME})", s) for s in nearby)
+        if name := next((_trim(h.group(1)) for h in holder if h), None):
+            found.setdefault(m.start(), name)
+    return sorted(found.items())
 
 
 def speaker_named_in(sentence: str) -> str | None:

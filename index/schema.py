@@ -10,6 +10,7 @@ replacing or deleting an article is one write of both kinds of document.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from whoosh.analysis import (
     Filter,
@@ -86,8 +87,9 @@ class SpellingFilter(Filter):
             yield t
 
 
+@lru_cache(maxsize=100_000)
 def fold_spelling(word: str) -> str:
-    """One spelling for the variants of a lower-case word."""
+    """One spelling for the variants of a lower-case word (cached: the regexes are slow)."""
     if word in SPELLING_VARIANTS:
         return SPELLING_VARIANTS[word]
     for pattern, repl in _BRITISH_SUFFIXES:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from whoosh.query import And, Or, Term
 from whoosh.searching import Searcher
@@ -28,12 +28,16 @@ class Token:
     pos: int
 
 
-def analyse(text: str) -> list[Token]:
-    """Analyse text with the index's analyzer, keeping character offsets and positions."""
-    return [
+@lru_cache(maxsize=50_000)
+def analyse(text: str) -> tuple[Token, ...]:
+    """Analyse text with the index's analyzer, keeping character offsets and positions.
+
+    Cached: the same candidate sentences come back for many claims.
+    """
+    return tuple(
         Token(t.text, t.startchar, t.endchar, t.pos)
         for t in S.ANALYZER(text, positions=True, chars=True, removestops=True)
-    ]
+    )
 
 
 @dataclass(frozen=True)
@@ -60,7 +64,7 @@ class Claim:
         return tuple(seen)
 
     @cached_property
-    def tokens(self) -> list[Token]:
+    def tokens(self) -> tuple[Token, ...]:
         return analyse(self.text)
 
 

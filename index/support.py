@@ -7,10 +7,12 @@ that turn topical overlap into disagreement (negation, numbers).
 
 from __future__ import annotations
 
+import json
 import math
 import re
-from dataclasses import dataclass
-from functools import cached_property
+from dataclasses import asdict, dataclass
+from functools import cache, cached_property
+from pathlib import Path
 
 from .search import Claim, Token, analyse
 
@@ -30,17 +32,21 @@ class SentenceView:
     """A candidate sentence: its analysed tokens, its speaker's and its article title's terms.
 
     A quote attributed to "Dmitry Peskov" states what Peskov said even when the sentence itself
-    only says "he said", so the speaker's terms count as the sentence's own.
+    only says "he said", so the speaker's terms count as the sentence's own. ``retrieval`` is
+    the sentence's BM25 score relative to the best candidate for the claim.
     """
 
     text: str
-    tokens: list[Token]
+    tokens: tuple[Token, ...]
     title_terms: frozenset[str]
     speaker_terms: frozenset[str] = frozenset()
+    retrieval: float = 1.0
 
     @classmethod
-    def of(cls, text: str, title: str | None, speaker: str | None = None) -> SentenceView:
-        return cls(text, analyse(text), _terms(title), _terms(speaker))
+    def of(
+        cls, text: str, title: str | None, speaker: str | None = None, retrieval: float = 1.0
+    ) -> SentenceView:
+        return cls(text, analyse(text), _terms(title), _terms(speaker), retrieval)
 
     @cached_property
     def terms(self) -> frozenset[str]:
@@ -76,6 +82,11 @@ def title_coverage(claim: Claim, s: SentenceView, idf: dict[str, float]) -> floa
     return found / total if total else 0.0
 
 
+def retrieval(claim: Claim, s: SentenceView, idf: dict[str, float]) -> float:
+    """BM25 of the sentence relative to the claim's best candidate."""
+    return s.retrieval
+
+
 def order(claim: Claim, s: SentenceView, idf: dict[str, float]) -> float:
     """Share of adjacent claim-term pairs that occur within three positions, in order."""
     pairs = list(zip(claim.tokens, claim.tokens[1:], strict=False))
@@ -87,7 +98,9 @@ def order(claim: Claim, s: SentenceView, idf: dict[str, float]) -> float:
     near = sum(
         1
         for a, b in pairs
-        if any(0 < pb - pa <= 3 for pa in positions.get(a.term, ()) for pb in positions.get(b.term, ()))
+        if any(
+            0 < pb - pa <= 3 for pa in positions.get(a.term, ()) for pb in positions.get(b.term, ())
+        )
     )
     return near / len(pairs)
 
@@ -106,25 +119,51 @@ def number_conflict(claim: Claim, s: SentenceView, idf: dict[str, float]) -> flo
     return 0.0
 
 
+def number_missing(claim: Claim, s: SentenceView, idf: dict[str, float]) -> float:
+    """1 when the claim states a number the sentence does not: it cannot fully support it."""
+    return float(bool(numbers(claim.text) - numbers(s.text)))
+
+
 FEATURES = {
     "coverage": coverage,
     "title_coverage": title_coverage,
+    "retrieval": retrieval,
     "order": order,
     "negation_mismatch": negation_mismatch,
     "number_conflict": number_conflict,
+    "number_missing": number_missing,
 }
+# The sentence itself must state a fifth of the claim's weight to support it (the title can
+# add context, not the content), and most of it to refute it.
+SUPPORT_MIN_COVERAGE = 0.2
+REFUTE_MIN_COVERAGE = 0.4
 
-# Logistic weights (bias first); fitted by the evaluation on held-out claims, see README.
-WEIGHTS = {
-    "bias": -4.0,
-    "coverage": 6.0,
-    "title_coverage": 1.0,
-    "order": 1.5,
-    "negation_mismatch": -1.0,
-    "number_conflict": -1.0,
-}
-SUPPORT_THRESHOLD = 0.5
-REFUTE_MIN_COVERAGE = 0.5
+
+@dataclass(frozen=True)
+class Model:
+    """Logistic weights over :data:`FEATURES` and the score from which a sentence supports."""
+
+    bias: float
+    weights: dict[str, float]
+    threshold: float
+
+    def score(self, features: dict[str, float]) -> float:
+        """The logistic score of a feature vector."""
+        z = self.bias + sum(self.weights[name] * features[name] for name in self.weights)
+        return 1.0 / (1.0 + math.exp(-z))
+
+    def to_json(self) -> str:
+        """The model as the JSON of :data:`WEIGHTS_FILE`."""
+        return json.dumps(asdict(self), indent=2) + "\n"
+
+
+WEIGHTS_FILE = Path(__file__).with_name("support_weights.json")
+
+
+@cache
+def model() -> Model:
+    """The shipped model, fitted on even Climate-FEVER claims by ``provenance eval --train``."""
+    return Model(**json.loads(WEIGHTS_FILE.read_text()))
 
 
 def numbers(text: str) -> set[str]:
@@ -136,19 +175,35 @@ def _is_year(n: str) -> bool:
     return n.isdigit() and len(n) == 4 and 1000 <= int(n) <= 2100
 
 
+def features(claim: Claim, s: SentenceView, idf: dict[str, float]) -> dict[str, float]:
+    """Every feature of the sentence for the claim."""
+    return {name: fn(claim, s, idf) for name, fn in FEATURES.items()}
+
+
 def judge(claim: Claim, s: SentenceView, idf: dict[str, float]) -> Judgement:
     """Score the sentence for the claim and decide its stance."""
-    feats = {name: fn(claim, s, idf) for name, fn in FEATURES.items()}
-    z = WEIGHTS["bias"] + sum(WEIGHTS[name] * value for name, value in feats.items())
-    score = 1.0 / (1.0 + math.exp(-z))
+    feats = features(claim, s, idf)
+    m = model()
+    score = m.score(feats)
+    return Judgement(round(score, 4), stance(feats, score, m.threshold), feats)
+
+
+def stance(feats: dict[str, float], score: float, threshold: float) -> str:
+    """Supports: scored at least ``threshold``, no disagreement, every claimed number stated.
+
+    A sentence covering most of the claim while negating it or stating another number refutes.
+    """
     disagrees = feats["negation_mismatch"] or feats["number_conflict"]
     if disagrees and feats["coverage"] >= REFUTE_MIN_COVERAGE:
-        stance = REFUTES
-    elif score >= SUPPORT_THRESHOLD and not disagrees:
-        stance = SUPPORTS
-    else:
-        stance = RELATED
-    return Judgement(round(score, 4), stance, feats)
+        return REFUTES
+    if (
+        score >= threshold
+        and feats["coverage"] >= SUPPORT_MIN_COVERAGE
+        and not disagrees
+        and not feats["number_missing"]
+    ):
+        return SUPPORTS
+    return RELATED
 
 
 def matched_words(claim: Claim, s: SentenceView) -> list[str]:

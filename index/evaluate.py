@@ -1,0 +1,352 @@
+"""Climate-FEVER evaluation (SPEC §7): how well the evidence pipeline finds supporting sentences.
+
+Every distinct evidence sentence becomes its own paragraph of an article named by its Wikipedia
+title, so the index holds the sentences as the service would; each claim then goes through
+:func:`index.evidence.find_evidence`, the code path behind the HTTP API. Claims with an even
+``claim_id`` are for tuning and training, the odd half is held out; both are reported, next to
+a plain BM25 OR-query over the same index for reference.
+"""
+
+from __future__ import annotations
+
+import bisect
+import hashlib
+import json
+import math
+import tempfile
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from whoosh.query import Or, Term
+
+from . import schema as S
+from .articles import Article, build_article
+from .evidence import EvidenceQuery, find_evidence, judge_candidates
+from .search import analyse_claim
+from .store import Store
+from .support import FEATURES, SUPPORTS, WEIGHTS_FILE, Model, stance
+from .support import model as support_model
+
+SOURCE = "Wikipedia"
+PARAGRAPH_BREAK = "\n\n"
+# The supports threshold is the lowest whose default answer averages at most this many
+# sentences on the training claims: short enough to read.
+MAX_MEAN_ANSWER = 8.0
+
+
+@dataclass(frozen=True)
+class Case:
+    """One claim and the labels of its evidence sentences (keys are evidence ids)."""
+
+    claim_id: int
+    claim: str
+    supports: frozenset[str]
+    refutes: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """The claims, and each evidence sentence by key as ``(article title, sentence)``."""
+
+    cases: list[Case]
+    sentences: dict[str, tuple[str, str]]
+
+
+# An answer: its items in rank order, each the evidence keys it carries (a folded item carries
+# its copies too).
+Answer = list[frozenset[str]]
+
+
+@dataclass(frozen=True)
+class Metrics:
+    """SPEC §7 figures for one system on one set of claims."""
+
+    claims: int
+    recall_at_5: float
+    recall_at_10: float
+    recall_answer: float
+    mrr: float
+    refutes_in_top_5: float
+    refutes_returned: float
+    mean_answer_length: float
+    queries_per_second: float
+
+    HEADER = "  claims   R@5  R@10  R@ans   MRR  REF@5  REF-ans  len   q/s"
+
+    def row(self) -> str:
+        """One line under :attr:`HEADER`."""
+        return (
+            f"{self.claims:8d} {self.recall_at_5:5.3f} {self.recall_at_10:5.3f} "
+            f"{self.recall_answer:6.3f} {self.mrr:5.3f} {self.refutes_in_top_5:6.3f} "
+            f"{self.refutes_returned:8.3f} {self.mean_answer_length:4.1f} "
+            f"{self.queries_per_second:5.0f}"
+        )
+
+
+def read_climate_fever(path: Path) -> Dataset:
+    """Read the Climate-FEVER JSONL: one claim per line with its five labelled sentences."""
+    cases, sentences = [], {}
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            row = json.loads(line)
+            labels: dict[str, set[str]] = {"SUPPORTS": set(), "REFUTES": set()}
+            for e in row["evidences"]:
+                sentences[e["evidence_id"]] = (e["article"], e["evidence"])
+                labels.get(e["evidence_label"], set()).add(e["evidence_id"])
+            cases.append(
+                Case(
+                    int(row["claim_id"]),
+                    row["claim"],
+                    frozenset(labels["SUPPORTS"]),
+                    frozenset(labels["REFUTES"]),
+                )
+            )
+    return Dataset(cases, sentences)
+
+
+def corpus(sentences: dict[str, tuple[str, str]]) -> tuple[list[Article], dict[str, list[str]]]:
+    """One article per title, each sentence its own paragraph; and each article's sentence keys."""
+    by_title: dict[str, list[str]] = {}
+    for key, (title, _) in sentences.items():
+        by_title.setdefault(title, []).append(key)
+    articles, keys = [], {}
+    for title, members in by_title.items():
+        article_id = "wiki-" + hashlib.sha1(title.encode()).hexdigest()[:16]
+        text = PARAGRAPH_BREAK.join(sentences[k][1] for k in members)
+        articles.append(build_article(text, id=article_id, title=title, source=SOURCE))
+        keys[article_id] = members
+    return articles, keys
+
+
+def index_dataset(store: Store, data: Dataset) -> tuple[dict[tuple[str, int], str], int]:
+    """Index the evidence sentences; map each indexed (article id, sentence index) to its key.
+
+    The segmenter may split an evidence sentence (e.g. at "c. 115,000"); every piece maps to
+    the sentence's key. Returns the map and the number of sentences indexed.
+    """
+    articles, keys = corpus(data.sentences)
+    store.add_many(articles)
+    where: dict[tuple[str, int], str] = {}
+    for article in articles:
+        starts, offset = [], 0
+        for key in keys[article.id]:
+            starts.append(offset)
+            offset += len(data.sentences[key][1]) + len(PARAGRAPH_BREAK)
+        for s in store.get(article.id).sentences:
+            paragraph = bisect.bisect_right(starts, s.start) - 1
+            where[(article.id, s.index)] = keys[article.id][paragraph]
+    return where, len(where)
+
+
+def measure(cases: Sequence[Case], answers: Sequence[Answer], seconds: float) -> Metrics:
+    """SPEC §7 metrics of ``answers[i]`` for ``cases[i]``.
+
+    Recall and MRR average over claims with at least one SUPPORTS sentence; the REFUTES shares
+    are of all REFUTES labels; the answer length averages over all claims.
+    """
+    recalls: dict[int | None, list[float]] = {5: [], 10: [], None: []}
+    ranks: list[float] = []
+    refuted = {5: 0, None: 0}
+    for case, answer in zip(cases, answers, strict=True):
+        if case.supports:
+            for k in recalls:
+                found = frozenset().union(*answer[:k]) & case.supports
+                recalls[k].append(len(found) / len(case.supports))
+            first = next((i for i, item in enumerate(answer, 1) if item & case.supports), None)
+            ranks.append(1 / first if first else 0.0)
+        for k in refuted:
+            refuted[k] += len(frozenset().union(*answer[:k]) & case.refutes)
+    refutes = sum(len(c.refutes) for c in cases)
+    return Metrics(
+        claims=len(cases),
+        recall_at_5=_mean(recalls[5]),
+        recall_at_10=_mean(recalls[10]),
+        recall_answer=_mean(recalls[None]),
+        mrr=_mean(ranks),
+        refutes_in_top_5=refuted[5] / refutes if refutes else 0.0,
+        refutes_returned=refuted[None] / refutes if refutes else 0.0,
+        mean_answer_length=_mean([len(a) for a in answers]),
+        queries_per_second=len(cases) / seconds if seconds else 0.0,
+    )
+
+
+def _mean(values: list[float] | list[int]) -> float:
+    return sum(values) / len(values) if values else 0.0
+
+
+def pipeline(store: Store, where: dict[tuple[str, int], str]) -> Callable[[str], Answer]:
+    """The service's default answer (stance ``supports``, default limit) as evidence keys."""
+
+    def answer(claim: str) -> Answer:
+        result = find_evidence(store, EvidenceQuery(claim))
+        return [
+            frozenset(
+                [where[(e.article.id, e.sentence_index)]]
+                + [where[(c.article_id, c.sentence_index)] for c in e.also_in]
+            )
+            for e in result.evidence
+        ]
+
+    return answer
+
+
+def bm25_baseline(store: Store, where: dict[tuple[str, int], str]) -> Callable[[str], Answer]:
+    """A plain Whoosh BM25 OR-query over the claim's stemmed terms; its top 20 is its answer."""
+    limit = EvidenceQuery("").limit
+
+    def answer(claim: str) -> Answer:
+        terms = analyse_claim(claim).terms
+        if not terms:
+            return []
+        hits = store.searcher().search(Or([Term(S.TEXT_FIELD, t) for t in terms]), limit=limit)
+        return [
+            frozenset([where[(h[S.ARTICLE_ID], h[S.SENTENCE_INDEX])]]) for h in hits
+        ]
+
+    return answer
+
+
+def run(cases: Iterable[Case], answer: Callable[[str], Answer]) -> Metrics:
+    """Answer every claim, timing the answers."""
+    cases = list(cases)
+    started = time.perf_counter()
+    answers = [answer(c.claim) for c in cases]
+    return measure(cases, answers, time.perf_counter() - started)
+
+
+def halves(cases: list[Case]) -> dict[str, list[Case]]:
+    """Even claim ids (tuning, training) and odd ones (held out)."""
+    return {
+        "even": [c for c in cases if c.claim_id % 2 == 0],
+        "odd": [c for c in cases if c.claim_id % 2 == 1],
+    }
+
+
+def evaluate(path: Path, out: Callable[[str], None] = print) -> dict[str, dict[str, Metrics]]:
+    """Index the dataset in a temporary store, then report every system on both halves."""
+    data = read_climate_fever(path)
+    with tempfile.TemporaryDirectory(prefix="climate-fever-") as tmp:
+        store = Store(tmp)
+        try:
+            where, indexed = index_dataset(store, data)
+            out(
+                f"{len(data.cases)} claims; {len(data.sentences)} evidence sentences indexed as "
+                f"{indexed} sentences of {len({a for a, _ in where})} articles"
+            )
+            systems = {"pipeline": pipeline(store, where), "bm25": bm25_baseline(store, where)}
+            report: dict[str, dict[str, Metrics]] = {}
+            out(f"{'system':9}{'half':5}{Metrics.HEADER}")
+            for name, answer in systems.items():
+                for half, cases in halves(data.cases).items():
+                    metrics = run(cases, answer)
+                    report.setdefault(name, {})[half] = metrics
+                    out(f"{name:9}{half:5}{metrics.row()}")
+            return report
+        finally:
+            store.close()
+
+
+# --- training the support model -------------------------------------------------------------
+
+
+def training_rows(store: Store, where: dict[tuple[str, int], str], cases: Iterable[Case]):
+    """Feature vectors of every candidate of every claim, labelled 1 for its SUPPORTS sentences.
+
+    Also returns, per row, the case index and whether the row is a REFUTES sentence, so a
+    threshold can be chosen on whole answers.
+    """
+    rows: list[tuple[dict[str, float], int, int, bool]] = []
+    for i, case in enumerate(cases):
+        claim = analyse_claim(case.claim)
+        for j in judge_candidates(store, claim, EvidenceQuery(case.claim)):
+            key = where[(j.meta["id"], j.candidate.fields[S.SENTENCE_INDEX])]
+            rows.append((j.judgement.features, int(key in case.supports), i, key in case.refutes))
+    return rows
+
+
+def fit_logistic(
+    xs: list[list[float]], ys: list[int], l2: float = 1.0, steps: int = 12
+) -> list[float]:
+    """Logistic regression by Newton's method with an L2 penalty; weights with the bias first."""
+    xs = [[1.0, *x] for x in xs]
+    n = len(xs[0])
+    w = [0.0] * n
+    for _ in range(steps):
+        grad = [l2 * wi for wi in w]
+        hess = [[l2 * (a == b) for b in range(n)] for a in range(n)]
+        for x, y in zip(xs, ys, strict=True):
+            z = sum(wi * xi for wi, xi in zip(w, x, strict=True))
+            p = 1 / (1 + math.exp(-max(min(z, 30), -30)))
+            for a in range(n):
+                grad[a] += (p - y) * x[a]
+                for b in range(a, n):
+                    hess[a][b] += p * (1 - p) * x[a] * x[b]
+        for a in range(n):
+            for b in range(a):
+                hess[a][b] = hess[b][a]
+        w = [wi - di for wi, di in zip(w, _solve(hess, grad), strict=True)]
+    return w
+
+
+def _solve(a: list[list[float]], b: list[float]) -> list[float]:
+    """Solve ``a x = b`` by Gaussian elimination with partial pivoting."""
+    n = len(b)
+    m = [row[:] + [bi] for row, bi in zip(a, b, strict=True)]
+    for col in range(n):
+        pivot = max(range(col, n), key=lambda r: abs(m[r][col]))
+        m[col], m[pivot] = m[pivot], m[col]
+        for r in range(col + 1, n):
+            f = m[r][col] / m[col][col]
+            for c in range(col, n + 1):
+                m[r][c] -= f * m[col][c]
+    x = [0.0] * n
+    for r in reversed(range(n)):
+        x[r] = (m[r][n] - sum(m[r][c] * x[c] for c in range(r + 1, n))) / m[r][r]
+    return x
+
+
+def answer_curve(rows, model: Model, cases: Sequence[Case], thresholds: Iterable[float]):
+    """Per threshold: default-answer recall, REFUTES share and mean length, estimated on rows.
+
+    The estimate ignores folding of copies and the answer limit.
+    """
+    scored = [(model.score(f), f, y, i, ref) for f, y, i, ref in rows]
+    with_support = [i for i, c in enumerate(cases) if c.supports]
+    refutes = sum(len(c.refutes) for c in cases) or 1
+    curve = []
+    for t in thresholds:
+        kept = [(y, i, ref) for score, f, y, i, ref in scored if stance(f, score, t) == SUPPORTS]
+        found: dict[int, int] = {}
+        for y, i, _ in kept:
+            found[i] = found.get(i, 0) + y
+        recall = _mean([found.get(i, 0) / len(cases[i].supports) for i in with_support])
+        curve.append((t, recall, sum(r for _, _, r in kept) / refutes, len(kept) / len(cases)))
+    return curve
+
+
+def train(path: Path, out: Callable[[str], None] = print) -> Model:
+    """Fit the support model on the even half and write it to :data:`WEIGHTS_FILE`."""
+    data = read_climate_fever(path)
+    cases = halves(data.cases)["even"]
+    with tempfile.TemporaryDirectory(prefix="climate-fever-") as tmp:
+        store = Store(tmp)
+        try:
+            where, _ = index_dataset(store, data)
+            rows = training_rows(store, where, cases)
+        finally:
+            store.close()
+    names = list(FEATURES)
+    w = fit_logistic([[f[n] for n in names] for f, *_ in rows], [y for _, y, *_ in rows])
+    fitted = Model(w[0], dict(zip(names, w[1:], strict=True)), 0.5)
+    out(f"{len(rows)} candidates of {len(cases)} even claims; weights {fitted.weights}")
+    curve = answer_curve(rows, fitted, cases, [i / 1000 for i in range(5, 200, 5)])
+    for t, recall, refuted, length in curve:
+        out(f"threshold {t:.3f}: recall {recall:.3f}, REFUTES {refuted:.3f}, length {length:.1f}")
+    threshold = next((t for t, _, _, length in curve if length <= MAX_MEAN_ANSWER), curve[-1][0])
+    model = Model(fitted.bias, fitted.weights, threshold)
+    WEIGHTS_FILE.write_text(model.to_json())
+    support_model.cache_clear()
+    out(f"threshold {threshold:.3f}; wrote {WEIGHTS_FILE}")
+    return model

@@ -1,0 +1,102 @@
+"""The Climate-FEVER evaluation: metric arithmetic, and the command on a fixture it writes."""
+
+import json
+
+import pytest
+
+from index.evaluate import Case, evaluate, fit_logistic, measure, read_climate_fever
+
+from .conftest import run_cli
+
+
+def test_measure_arithmetic():
+    cases = [
+        Case(0, "a", frozenset({"a1", "a2"}), frozenset({"r1"})),
+        Case(1, "b", frozenset({"b1"}), frozenset()),
+        Case(2, "c", frozenset(), frozenset({"c1", "c2"})),
+    ]
+    answers = [
+        [frozenset({"x"}), frozenset({"a1"}), frozenset({"r1"}), frozenset({"y"}),
+         frozenset({"z"}), frozenset({"a2", "w"})],
+        [],
+        [frozenset({"c1"})],
+    ]
+    m = measure(cases, answers, seconds=1.5)
+    assert m.claims == 3
+    # Recall and MRR average over the two claims with SUPPORTS sentences.
+    assert m.recall_at_5 == pytest.approx((1 / 2 + 0) / 2)
+    assert m.recall_at_10 == pytest.approx((2 / 2 + 0) / 2)
+    assert m.recall_answer == pytest.approx((2 / 2 + 0) / 2)
+    assert m.mrr == pytest.approx((1 / 2 + 0) / 2)
+    # REFUTES shares are of all three REFUTES labels.
+    assert m.refutes_in_top_5 == pytest.approx(2 / 3)
+    assert m.refutes_returned == pytest.approx(2 / 3)
+    assert m.mean_answer_length == pytest.approx(7 / 3)
+    assert m.queries_per_second == pytest.approx(2.0)
+
+
+def test_refutes_beyond_the_top_five_count_only_in_the_answer():
+    case = Case(1, "a", frozenset({"s"}), frozenset({"r"}))
+    answer = [frozenset({f"n{i}"}) for i in range(5)] + [frozenset({"r"}), frozenset({"s"})]
+    m = measure([case], [answer], seconds=1.0)
+    assert (m.refutes_in_top_5, m.refutes_returned) == (0.0, 1.0)
+    assert (m.recall_at_5, m.recall_at_10, m.mrr) == (0.0, 1.0, pytest.approx(1 / 7))
+
+
+def test_logistic_regression_separates_and_orders():
+    xs = [[x / 10] for x in range(11)] * 3
+    ys = [int(x[0] > 0.45) for x in xs]
+    bias, w = fit_logistic(xs, ys, l2=0.01)
+    # The decision boundary falls between the last negative (0.4) and the first positive (0.5).
+    assert w > 0 and 0.4 < -bias / w < 0.5
+
+
+# (claim id, claim, its evidence as (id, label, article title, sentence))
+FIXTURE = [
+    ("0", "Polar bears are threatened by melting sea ice", [
+        ("Polar bear:1", "SUPPORTS", "Polar bear",
+         "Polar bears are threatened by melting sea ice."),
+        ("Polar bear:2", "NOT_ENOUGH_INFO", "Polar bear", "The species lives in the Arctic."),
+    ]),
+    ("1", "Volcanoes emit more carbon dioxide than humans", [
+        ("Volcano:7", "REFUTES", "Volcano",
+         "Humans emit about a hundred times more carbon dioxide than volcanoes."),
+        ("Volcano:8", "SUPPORTS", "Volcano",
+         "Volcanoes emit carbon dioxide. Eruptions also emit sulfur dioxide."),
+    ]),
+]
+EVIDENCE_KEYS = ("evidence_id", "evidence_label", "article", "evidence")
+
+
+def write_fixture(path):
+    rows = [
+        {"claim_id": cid, "claim": claim, "claim_label": "SUPPORTS",
+         "evidences": [dict(zip(EVIDENCE_KEYS, e, strict=True)) for e in evidence]}
+        for cid, claim, evidence in FIXTURE
+    ]
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+
+
+def test_evaluate_indexes_each_sentence_and_reports_both_halves(tmp_path):
+    path = tmp_path / "cf.jsonl"
+    write_fixture(path)
+    assert len(read_climate_fever(path).sentences) == 4
+    lines: list[str] = []
+    report = evaluate(path, lines.append)
+    # The evidence sentence with two sentences in it is indexed as two, both mapped back to it.
+    assert lines[0] == "2 claims; 4 evidence sentences indexed as 5 sentences of 2 articles"
+    bm25 = report["bm25"]
+    assert (bm25["even"].claims, bm25["odd"].claims) == (1, 1)
+    assert bm25["even"].recall_at_5 == bm25["even"].mrr == 1.0
+    assert bm25["odd"].recall_at_5 == 1.0 and bm25["odd"].refutes_in_top_5 == 1.0
+    assert report["pipeline"]["even"].recall_answer == 1.0
+    assert len(lines) == 2 + 4
+
+
+def test_eval_command_prints_the_table(tmp_path):
+    path = tmp_path / "cf.jsonl"
+    write_fixture(path)
+    done = run_cli("eval", "climate-fever", str(path), index_dir=tmp_path / "unused")
+    assert done.returncode == 0, done.stderr
+    rows = [line.split()[:2] for line in done.stdout.splitlines()[2:]]
+    assert rows == [["pipeline", "even"], ["pipeline", "odd"], ["bm25", "even"], ["bm25", "odd"]]
