@@ -10,6 +10,7 @@ replacing or deleting an article is one write of both kinds of document.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from whoosh.analysis import (
     Filter,
@@ -18,7 +19,7 @@ from whoosh.analysis import (
     StemFilter,
     StopFilter,
 )
-from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
+from whoosh.fields import ID, STORED, TEXT, Schema
 
 # Field names
 DOC_ID = "doc_id"
@@ -86,6 +87,7 @@ class SpellingFilter(Filter):
             yield t
 
 
+@lru_cache(maxsize=100_000)  # a handful of regex substitutions per token otherwise
 def fold_spelling(word: str) -> str:
     """One spelling for the variants of a lower-case word."""
     if word in SPELLING_VARIANTS:
@@ -125,7 +127,7 @@ def build_schema() -> Schema:
             ATTRIBUTION: STORED,
             SOURCE_KEY: ID,
             DAY: ID(sortable=True),
-            SENTENCE_INDEX: NUMERIC(stored=True),
+            SENTENCE_INDEX: STORED,  # read, never searched: no numeric terms to index
             SPAN: STORED,
             META: STORED,
             PAYLOAD: STORED,
