@@ -240,7 +240,7 @@ def bench_size(corpus: Corpus, size: int, claims: list[str], workdir: Path) -> l
     articles, sentences = corpus.take(size)
     ours = workdir / f"whoosh-{size}"
     started = time.perf_counter()
-    store = Store(ours)
+    store = Store(ours, procs=2)
     store.add_many(articles)
     build = time.perf_counter() - started
     searcher = store.searcher()
@@ -345,7 +345,7 @@ def run_http(
     # More distinct claims than the run can send, so no answer is ever served twice.
     claims = make_claims(corpus.held_out, max(2000, 400 * seconds))
     with tempfile.TemporaryDirectory(prefix="provenance-http-", dir=workdir) as tmp:
-        store = Store(Path(tmp) / "index")
+        store = Store(Path(tmp) / "index", procs=2)
         store.add_many(articles)
         store.close()
         claims_file = Path(tmp) / "claims.txt"
