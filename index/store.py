@@ -26,8 +26,8 @@ from whoosh.writing import IndexWriter
 
 from . import schema as S
 from .articles import Article, published_day
-from .provenance import attribute_all
 from .errors import ArticleConflict, ArticleNotFound, IndexBusy
+from .provenance import attribute_all
 from .sentences import Sentence, split_sentences
 
 CREATED, UNCHANGED, REPLACED = "created", "unchanged", "replaced"
