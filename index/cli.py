@@ -17,6 +17,7 @@ from .render import evidence_text
 from .store import Store
 
 DEFAULT_INDEX = os.environ.get("PROVENANCE_INDEX_DIR", "var/index")
+BENCH_CORPUS = "../shared/data/reuters21578/reuters21578.jsonl.gz"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -58,6 +59,16 @@ def _parser() -> argparse.ArgumentParser:
     )
     evaluate.set_defaults(run=cmd_eval)
 
+    bench = sub.add_parser("bench", help="ingest and query speed against SQLite FTS5 and tantivy")
+    bench.add_argument("--corpus", type=Path, default=Path(BENCH_CORPUS), help="[%(default)s]")
+    bench.add_argument("--sizes", default="10000,100000", help="sentences per index [%(default)s]")
+    bench.add_argument("--queries", type=int, default=200, help="claims per size [%(default)s]")
+    bench.add_argument("--workdir", type=Path, help="where to build the indexes [a temp dir]")
+    bench.add_argument("--http", action="store_true", help="load the real service with wrk")
+    bench.add_argument("--seconds", type=int, default=20, help="HTTP run length [%(default)s]")
+    bench.add_argument("--connections", type=int, default=8, help="HTTP clients [%(default)s]")
+    bench.set_defaults(run=cmd_bench)
+
     serve = sub.add_parser("serve", help="run the HTTP service under gunicorn")
     serve.add_argument("--port", default=os.environ.get("PORT", "8000"))
     serve.set_defaults(run=cmd_serve)
@@ -75,7 +86,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         unit=" articles",
         file=sys.stderr,
     ) as bar:
-        report = ingest_paths(Store(args.index), args.paths, bar.update)
+        report = ingest_paths(Store(args.index, procs=min(2, os.cpu_count() or 1)), args.paths, bar.update)
     for error in report.errors:
         print(f"error: {error.where}: {error.message}", file=sys.stderr)
     print(report.summary())
@@ -107,6 +118,20 @@ def cmd_eval(args: argparse.Namespace) -> int:
     if args.train:
         train(args.path)
     evaluate(args.path)
+    return 0
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    """Print the benchmark tables (see index/bench.py); the index option is not used."""
+    from . import bench  # the references (tantivy) are an optional extra
+
+    sizes = [int(s) for s in args.sizes.split(",")]
+    if args.http:
+        for size in sizes:
+            result = bench.run_http(args.corpus, size, args.seconds, args.connections, args.workdir)
+            print(bench.format_http(result))
+    else:
+        bench.run(args.corpus, sizes, args.queries, args.workdir)
     return 0
 
 

@@ -19,7 +19,7 @@ from whoosh.analysis import (
     StemFilter,
     StopFilter,
 )
-from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
+from whoosh.fields import ID, STORED, TEXT, Schema
 
 # Field names
 DOC_ID = "doc_id"
@@ -127,7 +127,7 @@ def build_schema() -> Schema:
             ATTRIBUTION: STORED,
             SOURCE_KEY: ID,
             DAY: ID(sortable=True),
-            SENTENCE_INDEX: NUMERIC(stored=True),
+            SENTENCE_INDEX: STORED,  # read, never searched: no numeric terms to index
             SPAN: STORED,
             META: STORED,
             PAYLOAD: STORED,

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import heapq
 import math
 import re
+from collections import defaultdict
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
@@ -15,6 +17,11 @@ from .store import ArticleFilter
 
 _WORD = re.compile(r"[\w][\w.'\u2019-]*[\w]|\w")
 TITLE_BOOST = 0.3
+#: Retrieval reads the postings of the claim's rarest terms, at least MIN_DECIDING of them, up to
+#: about POSTINGS_BUDGET postings; POOL_FACTOR times the asked number are rescored in full.
+POSTINGS_BUDGET = 3000
+MIN_DECIDING = 2
+POOL_FACTOR = 2
 SPEAKER_BOOST = 0.5
 
 
@@ -112,13 +119,84 @@ def claim_query(claim: Claim):
 def find_candidates(
     searcher: Searcher, claim: Claim, where: ArticleFilter, limit: int
 ) -> list[Candidate]:
-    """The ``limit`` best sentences by BM25 for the claim's terms, within ``where``."""
+    """The ``limit`` best sentences by BM25 for the claim's terms, within ``where``.
+
+    A union of every claim term reads every posting of every term, which grows with the archive
+    (seconds at a million sentences). So only the rarest terms, the ones that decide, retrieve:
+    their postings are scored clause by clause into a pool of the best sentences; the commoner
+    terms then add their scores to the pool alone, skipping through their postings.
+    """
     if not claim.terms:
         return []
+    deciding, common = _split_by_frequency(searcher, claim)
     restriction = where.query()
-    hits = searcher.search(
-        claim_query(claim),
-        limit=limit,
-        filter=And([Term(S.KIND, S.SENTENCE_KIND), restriction]) if restriction else None,
+    allowed = (
+        searcher.docs_for_query(And([Term(S.KIND, S.SENTENCE_KIND), restriction]))
+        if restriction
+        else None
     )
-    return [Candidate(hit.docnum, dict(hit.fields()), hit.score) for hit in hits]
+    pool = _accumulate(searcher, _clauses(claim_query(deciding)), allowed)
+    pool = {d: pool[d] for d in heapq.nlargest(POOL_FACTOR * limit, pool, key=pool.get)}
+    if common.terms:
+        for docnum, score in _scores_of(searcher, _clauses(claim_query(common)), pool).items():
+            pool[docnum] += score
+    best = heapq.nlargest(limit, pool, key=pool.get)
+    return [Candidate(d, dict(searcher.stored_fields(d)), pool[d]) for d in best]
+
+
+def _split_by_frequency(searcher: Searcher, claim: Claim) -> tuple[Claim, Claim]:
+    """The claim's rarest terms, at least MIN_DECIDING, within the postings budget; the rest."""
+    frequency = {t: searcher.doc_frequency(S.TEXT_FIELD, t) for t in claim.terms}
+    deciding: set[str] = set()
+    postings = 0
+    for term in sorted(claim.terms, key=frequency.get):
+        if len(deciding) >= MIN_DECIDING and postings + frequency[term] > POSTINGS_BUDGET:
+            break
+        deciding.add(term)
+        postings += frequency[term]
+    return _with_terms(claim, deciding), _with_terms(claim, set(claim.terms) - deciding)
+
+
+def _with_terms(claim: Claim, terms: set[str]) -> Claim:
+    words = (ClaimWord(w.surface, tuple(t for t in w.terms if t in terms)) for w in claim.words)
+    return Claim(claim.text, tuple(w for w in words if w.terms))
+
+
+def _clauses(query) -> list:
+    """The clauses whose scores an OR query adds up."""
+    return list(query.subqueries) if isinstance(query, Or) else [query]
+
+
+def _accumulate(searcher: Searcher, clauses: list, allowed: set[int] | None) -> dict[int, float]:
+    """Every document matching any clause, with the sum of the clauses' scores (an OR)."""
+    scores: dict[int, float] = defaultdict(float)
+    context = searcher.context()
+    for sub, offset in searcher.leaf_searchers():
+        for clause in clauses:
+            matcher = clause.matcher(sub, context)
+            while matcher.is_active():
+                docnum = matcher.id() + offset
+                if allowed is None or docnum in allowed:
+                    scores[docnum] += matcher.score()
+                matcher.next()
+    return scores
+
+
+def _scores_of(searcher: Searcher, clauses: list, docnums) -> dict[int, float]:
+    """The summed clause scores of the given documents only, skipping through the postings."""
+    scores: dict[int, float] = defaultdict(float)
+    context = searcher.context()
+    ordered = sorted(docnums)
+    for sub, offset in searcher.leaf_searchers():
+        end = offset + sub.reader().doc_count_all()
+        local = [d - offset for d in ordered if offset <= d < end]
+        for clause in clauses if local else ():
+            matcher = clause.matcher(sub, context)
+            for docnum in local:
+                if not matcher.is_active():
+                    break
+                if matcher.id() < docnum:
+                    matcher.skip_to(docnum)
+                if matcher.is_active() and matcher.id() == docnum:
+                    scores[docnum + offset] += matcher.score()
+    return scores

@@ -26,8 +26,8 @@ from whoosh.writing import IndexWriter
 
 from . import schema as S
 from .articles import Article, published_day
-from .provenance import attribute_all
 from .errors import ArticleConflict, ArticleNotFound, IndexBusy
+from .provenance import attribute_all
 from .sentences import Sentence, split_sentences
 
 CREATED, UNCHANGED, REPLACED = "created", "unchanged", "replaced"
@@ -83,6 +83,8 @@ class Store:
 
     path: Path
     lock_timeout: float = 10.0
+    #: Processes that analyse and index a batch; above 1, each adds its own segment per commit.
+    procs: int = 1
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _searcher: Searcher | None = field(default=None, repr=False)
 
@@ -149,15 +151,18 @@ class Store:
         return self.add_many([article], replace=replace)[0]
 
     def add_many(
-        self, articles: Iterable[Article], *, replace: bool = False, batch_size: int = 500
+        self, articles: Iterable[Article], *, replace: bool = False, batch_size: int | None = None
     ) -> list[WriteResult]:
         """Add articles, committing every ``batch_size``; each article is all-or-nothing.
+
+        With several processes, batches default to 5,000 articles rather than 500: each commit
+        starts the processes and adds segments that later merges rewrite.
 
         Raises :class:`ArticleConflict` (before writing anything of that batch) when an id
         exists with different content and ``replace`` is false.
         """
         results: list[WriteResult] = []
-        for batch in _batches(articles, batch_size):
+        for batch in _batches(articles, batch_size or (500 if self.procs == 1 else 5000)):
             with self._writer() as writer:
                 results.extend(_write_batch(writer, batch, replace))
         return results
@@ -170,8 +175,9 @@ class Store:
             writer.delete_by_term(S.ARTICLE_ID, article_id)
 
     def _writer(self) -> IndexWriter:
+        options = {"procs": self.procs, "multisegment": True} if self.procs > 1 else {}
         try:
-            return self.ix.writer(timeout=self.lock_timeout, delay=0.05)
+            return self.ix.writer(timeout=self.lock_timeout, delay=0.05, limitmb=256, **options)
         except LockError:
             raise IndexBusy(
                 f"The index is being written by another process; tried for {self.lock_timeout}s."
@@ -237,7 +243,6 @@ def _add_documents(writer: IndexWriter, article: Article) -> int:
         writer.add_document(
             **common,
             **{
-                S.DOC_ID: f"s:{article.id}:{s.index}",
                 S.KIND: S.SENTENCE_KIND,
                 S.TEXT_FIELD: s.text,
                 S.TITLE: title,

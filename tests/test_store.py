@@ -91,3 +91,17 @@ def test_a_held_write_lock_gives_index_busy_not_lock_error(tmp_path):
     finally:
         writer.cancel()
     assert waiting.add(article(1)).status == "created"
+
+
+def test_a_two_process_writer_adds_replaces_and_deletes_like_one(tmp_path):
+    store = Store(tmp_path / "index", procs=2)
+    results = store.add_many([article(i) for i in range(40)])
+    assert {r.status for r in results} == {"created"}
+    assert store.add(article(3, "Zebra3 swam instead."), replace=True).status == "replaced"
+    store.delete("a004")
+    assert store.counts() == {"articles": 39, "sentences": 38 * 2 + 1}
+    hits = find_evidence(store, EvidenceQuery("zebra7 crossed the river")).evidence
+    assert hits[0].article.id == "a007"
+    gone = find_evidence(store, EvidenceQuery("zebra4 crossed the river")).evidence
+    assert all(e.article.id != "a004" for e in gone)
+    store.close()
