@@ -176,11 +176,14 @@ def _mean(values: list[float] | list[int]) -> float:
     return sum(values) / len(values) if values else 0.0
 
 
-def pipeline(store: Store, where: dict[tuple[str, int], str]) -> Callable[[str], Answer]:
-    """The service's default answer (stance ``supports``, default limit) as evidence keys."""
+def pipeline(
+    store: Store, where: dict[tuple[str, int], str], stance: str = SUPPORTS
+) -> Callable[[str], Answer]:
+    """The service's answer as evidence keys: by default its default answer (``supports``);
+    with ``stance="all"``, its whole ranking, whatever the stance of each item."""
 
     def answer(claim: str) -> Answer:
-        result = find_evidence(store, EvidenceQuery(claim))
+        result = find_evidence(store, EvidenceQuery(claim, stance=stance))
         return [
             frozenset(
                 [where[(e.article.id, e.sentence_index)]]
@@ -235,7 +238,11 @@ def evaluate(path: Path, out: Callable[[str], None] = print) -> dict[str, dict[s
                 f"{len(data.cases)} claims; {len(data.sentences)} evidence sentences indexed as "
                 f"{indexed} sentences of {len({a for a, _ in where})} articles"
             )
-            systems = {"pipeline": pipeline(store, where), "bm25": bm25_baseline(store, where)}
+            systems = {
+                "pipeline": pipeline(store, where),
+                "ranking": pipeline(store, where, stance="all"),
+                "bm25": bm25_baseline(store, where),
+            }
             report: dict[str, dict[str, Metrics]] = {}
             out(f"{'system':9}{'half':5}{Metrics.HEADER}")
             for name, answer in systems.items():
