@@ -9,6 +9,8 @@ import json
 import time
 from dataclasses import dataclass, field
 
+from whoosh.searching import Searcher
+
 from . import schema as S
 from .provenance import Attribution, attribute, same_statement
 from .search import Candidate, Claim, analyse_claim, claim_idf, find_candidates
@@ -114,7 +116,8 @@ def find_evidence(store: Store, query: EvidenceQuery) -> EvidenceResult:
     """Every sentence in the archive that supports the claim, best first (SPEC §3-§4)."""
     started = time.perf_counter()
     claim = analyse_claim(query.claim)
-    judged = judge_candidates(store, claim, query)
+    searcher = store.searcher()  # one snapshot for candidates and their articles
+    judged = judge_candidates(searcher, claim, query)
     groups = [
         g
         for g in fold_copies(judged)
@@ -122,7 +125,7 @@ def find_evidence(store: Store, query: EvidenceQuery) -> EvidenceResult:
         and g[0].judgement.score >= query.min_score
     ][: query.limit]
     articles: dict[str, StoredArticle] = {}
-    evidence = [_evidence(claim, g, query.context, store, articles) for g in groups]
+    evidence = [_evidence(claim, g, query.context, store, searcher, articles) for g in groups]
     return EvidenceResult(
         claim=query.claim,
         took_ms=round((time.perf_counter() - started) * 1000, 2),
@@ -131,9 +134,8 @@ def find_evidence(store: Store, query: EvidenceQuery) -> EvidenceResult:
     )
 
 
-def judge_candidates(store: Store, claim: Claim, query: EvidenceQuery) -> list[Judged]:
+def judge_candidates(searcher: Searcher, claim: Claim, query: EvidenceQuery) -> list[Judged]:
     """The index's candidate sentences for the claim within the query's filters, judged."""
-    searcher = store.searcher()
     where = ArticleFilter(query.sources, query.published_from, query.published_to)
     candidates = find_candidates(searcher, claim, where, max(CANDIDATE_POOL, 3 * query.limit))
     idf = claim_idf(searcher, claim)
@@ -171,13 +173,14 @@ def _evidence(
     group: list[Judged],
     context: int,
     store: Store,
+    searcher: Searcher,
     articles: dict[str, StoredArticle],
 ) -> Evidence:
     best = group[0]
     # The earliest copy is the likely origin: it leads, the others follow by date.
     copies = sorted(group, key=lambda j: (j.published_key, -j.judgement.score))
     lead = copies[0]
-    stored = articles.get(lead.meta["id"]) or store.get(lead.meta["id"])
+    stored = articles.get(lead.meta["id"]) or store.get(lead.meta["id"], searcher)
     articles[lead.meta["id"]] = stored
     index = lead.candidate.fields[S.SENTENCE_INDEX]
     texts = [s.text for s in stored.sentences]

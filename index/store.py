@@ -108,9 +108,13 @@ class Store:
                 self._searcher = self.ix.searcher()
             return self._searcher
 
-    def get(self, article_id: str) -> StoredArticle:
-        """The stored article with its sentences, or raise :class:`ArticleNotFound`."""
-        found = _stored_article(self.searcher(), article_id)
+    def get(self, article_id: str, searcher: Searcher | None = None) -> StoredArticle:
+        """The stored article with its sentences, or raise :class:`ArticleNotFound`.
+
+        With ``searcher``, read from that snapshot: an answer built from one search stays
+        consistent while other processes commit.
+        """
+        found = _stored_article(searcher or self.searcher(), article_id)
         if found is None:
             raise ArticleNotFound(article_id)
         return found

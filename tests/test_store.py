@@ -105,3 +105,13 @@ def test_a_two_process_writer_adds_replaces_and_deletes_like_one(tmp_path):
     gone = find_evidence(store, EvidenceQuery("zebra4 crossed the river")).evidence
     assert all(e.article.id != "a004" for e in gone)
     store.close()
+
+
+def test_a_searcher_snapshot_still_reads_an_article_deleted_since(tmp_path):
+    reader, writer = Store(tmp_path / "ix"), Store(tmp_path / "ix")
+    writer.add(article(1))
+    snapshot = reader.searcher()
+    writer.delete("a001")
+    assert reader.get("a001", snapshot).article.id == "a001"
+    with pytest.raises(ArticleNotFound):
+        reader.get("a001")
