@@ -175,7 +175,7 @@ _DATE_LINE = re.compile(
     r"^(?:[A-Z][a-z]+\.? \d{1,2}, \d{4}|\d{1,2} [A-Z][a-z]+\.? \d{4}|\d{4}-\d{2}-\d{2})"
     r"(?:[ ,T]+\d{1,2}:\d{2}.*)?$"
 )
-_TERMINAL = ('.', '!', '?', '"', "'", "\u201d", ":")
+_TERMINAL = (".", "!", "?", '"', "'", "\u201d", ":")
 
 
 def is_furniture(paragraph: str) -> bool:
@@ -210,11 +210,7 @@ def parse_raw(raw: str, **given: str | None) -> Article:
     paragraphs = _take_footer(paragraphs, found)
     if not prefix:
         paragraphs = _take_header(paragraphs, found)
-    body = [
-        strip_markup(p)
-        for p in paragraphs
-        if not (_CAPTION.search(p) or _LINK_LINE.match(p))
-    ]
+    body = [strip_markup(p) for p in paragraphs if not (_CAPTION.search(p) or _LINK_LINE.match(p))]
     merged = {**found, **{k: v for k, v in given.items() if v is not None}}
     return build_article("\n\n".join(body), **merged)
 

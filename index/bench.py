@@ -354,10 +354,20 @@ def run_http(
         script.write_text(_WRK_SCRIPT)
         with _gunicorn(Path(tmp) / "index") as (url, process):
             output = subprocess.run(
-                ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", str(script),
-                 url],
+                [
+                    "wrk",
+                    "-t1",
+                    f"-c{connections}",
+                    f"-d{seconds}s",
+                    "--latency",
+                    "-s",
+                    str(script),
+                    url,
+                ],
                 env={**os.environ, "BENCH_CLAIMS": str(claims_file)},
-                capture_output=True, text=True, check=True,
+                capture_output=True,
+                text=True,
+                check=True,
             ).stdout
             rss = _worker_rss_mb(process.pid)
     return _parse_wrk(output, len(sentences), rss)
@@ -378,11 +388,20 @@ class _gunicorn:
             s.bind(("127.0.0.1", 0))
             port = s.getsockname()[1]
         root = Path(__file__).resolve().parent.parent
-        env = {**os.environ, "PROVENANCE_INDEX_DIR": str(self.index_dir), "HOST": "127.0.0.1",
-               "PORT": str(port), "WEB_CONCURRENCY": "2", "GUNICORN_ACCESS_LOG": ""}
+        env = {
+            **os.environ,
+            "PROVENANCE_INDEX_DIR": str(self.index_dir),
+            "HOST": "127.0.0.1",
+            "PORT": str(port),
+            "WEB_CONCURRENCY": "2",
+            "GUNICORN_ACCESS_LOG": "",
+        }
         self.process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "-c", str(root / "gunicorn.conf.py")],
-            cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            cwd=root,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         url = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 60

@@ -86,7 +86,9 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         unit=" articles",
         file=sys.stderr,
     ) as bar:
-        report = ingest_paths(Store(args.index, procs=min(2, os.cpu_count() or 1)), args.paths, bar.update)
+        report = ingest_paths(
+            Store(args.index, procs=min(2, os.cpu_count() or 1)), args.paths, bar.update
+        )
     for error in report.errors:
         print(f"error: {error.where}: {error.message}", file=sys.stderr)
     print(report.summary())
@@ -142,4 +144,3 @@ def cmd_serve(args: argparse.Namespace) -> int:
     conf = Path(__file__).resolve().parent.parent / "gunicorn.conf.py"
     options = ["-c", str(conf)] if conf.exists() else ["--bind", f"0.0.0.0:{args.port}"]
     os.execvp("gunicorn", ["gunicorn", *options, "service:create_app()"])
-

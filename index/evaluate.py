@@ -204,9 +204,7 @@ def bm25_baseline(store: Store, where: dict[tuple[str, int], str]) -> Callable[[
         if not terms:
             return []
         hits = store.searcher().search(Or([Term(S.TEXT_FIELD, t) for t in terms]), limit=limit)
-        return [
-            frozenset([where[(h[S.ARTICLE_ID], h[S.SENTENCE_INDEX])]]) for h in hits
-        ]
+        return [frozenset([where[(h[S.ARTICLE_ID], h[S.SENTENCE_INDEX])]]) for h in hits]
 
     return answer
 

@@ -204,8 +204,8 @@ def _write_batch(writer: IndexWriter, batch: list[Article], replace: bool) -> li
     for article in batch:
         existing = _stored_article(searcher, article.id)
         earlier = planned.get(article.id)
-        current_hash = earlier[0].content_hash() if earlier else (
-            existing.content_hash if existing else None
+        current_hash = (
+            earlier[0].content_hash() if earlier else (existing.content_hash if existing else None)
         )
         if current_hash == article.content_hash():
             results.append(WriteResult(article.id, UNCHANGED, 0))
@@ -284,4 +284,3 @@ def _batches(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
             batch = []
     if batch:
         yield batch
-

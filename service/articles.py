@@ -55,7 +55,9 @@ def create_article(query: dict, body: dict | None = None) -> Response:
     if request.mimetype == NDJSON:
         results = store().add_many(bulk_articles(), batch_size=1_000_000)
         count_ingested(results)
-        return respond(BulkResultSchema, bulk_summary(results), 201 if _any_created(results) else 200)
+        return respond(
+            BulkResultSchema, bulk_summary(results), 201 if _any_created(results) else 200
+        )
     return written(store().add(incoming_article(query, body)))
 
 
@@ -133,7 +135,10 @@ def written(result: WriteResult) -> Response:
 
 
 def bulk_summary(results: list[WriteResult]) -> dict:
-    counts = {status: sum(r.status == status for r in results) for status in ("created", "unchanged", "replaced")}
+    counts = {
+        status: sum(r.status == status for r in results)
+        for status in ("created", "unchanged", "replaced")
+    }
     return {"results": results, **counts}
 
 
@@ -156,4 +161,3 @@ def _check_size(text: str) -> None:
     limit = current_app.config["PROVENANCE"].max_article_bytes
     if len(text.encode("utf-8")) > limit:
         raise ArticleTooLarge(f"The article text is larger than {limit:,} bytes.")
-

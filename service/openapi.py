@@ -23,9 +23,18 @@ from .schemas import NON_BLANK, ProblemSchema
 TITLE = "Fact-provenance service"
 VERSION = "1.0.0"
 STATUS_TEXT = {
-    200: "OK", 201: "Created", 204: "No Content", 400: "Bad Request", 401: "Unauthorized",
-    403: "Forbidden", 404: "Not Found", 409: "Conflict", 413: "Content Too Large",
-    415: "Unsupported Media Type", 422: "Unprocessable Content", 503: "Service Unavailable",
+    200: "OK",
+    201: "Created",
+    204: "No Content",
+    400: "Bad Request",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "Not Found",
+    409: "Conflict",
+    413: "Content Too Large",
+    415: "Unsupported Media Type",
+    422: "Unprocessable Content",
+    503: "Service Unavailable",
 }
 FORMAT_PARAMETER = {
     "in": "query",
@@ -179,4 +188,3 @@ def write(target: str) -> None:
         sys.stdout.write(text)
     else:
         Path(target).write_text(text)
-

@@ -283,8 +283,12 @@ class ArticlePageSchema(Schema):
 
 class WriteResultSchema(Schema):
     id = fields.Str(required=True)
-    status = fields.Str(required=True, validate=validate.OneOf(["created", "unchanged", "replaced"]))
-    sentences = fields.Int(required=True, metadata={"description": "Sentences indexed (0 if unchanged)."})
+    status = fields.Str(
+        required=True, validate=validate.OneOf(["created", "unchanged", "replaced"])
+    )
+    sentences = fields.Int(
+        required=True, metadata={"description": "Sentences indexed (0 if unchanged)."}
+    )
 
 
 class BulkResultSchema(Schema):

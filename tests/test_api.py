@@ -6,7 +6,7 @@ import pytest
 
 from index.ingest import seed_files
 
-from .conftest import AUTH, API_KEY
+from .conftest import API_KEY, AUTH
 
 PROBLEM = "application/problem+json"
 RAW_SEED = seed_files()[0].read_text()
@@ -31,7 +31,13 @@ def assert_problem(response, status):
         ("get", "/v1/evidence", {"query_string": {"claim": "a", "limit": "0"}}, 422, "limit"),
         ("get", "/v1/evidence", {"query_string": {"claim": "a", "limit": "201"}}, 422, "limit"),
         ("get", "/v1/evidence", {"query_string": {"claim": "a", "stance": "x"}}, 422, "stance"),
-        ("get", "/v1/evidence", {"query_string": {"claim": "a", "min_score": "2"}}, 422, "min_score"),
+        (
+            "get",
+            "/v1/evidence",
+            {"query_string": {"claim": "a", "min_score": "2"}},
+            422,
+            "min_score",
+        ),
         (
             "get",
             "/v1/evidence",
@@ -71,7 +77,11 @@ def test_bad_requests_get_problem_json(client, method, path, kwargs, status, fie
         ({"json": {"text": "ok", "id": "no spaces"}}, 422, "id"),
         ({"data": "hello", "content_type": "image/png"}, 415, None),
         ({"data": b"\xff\xfe", "content_type": "text/plain"}, 400, None),
-        ({"data": '{"text": "ok"}\n{"text": ', "content_type": "application/x-ndjson"}, 422, "line:2"),
+        (
+            {"data": '{"text": "ok"}\n{"text": ', "content_type": "application/x-ndjson"},
+            422,
+            "line:2",
+        ),
         ({"data": "\n", "content_type": "application/x-ndjson"}, 422, "_schema"),
         ({"json": {"text": "x" * (2 * 1024 * 1024 + 1)}}, 413, None),
     ],
@@ -105,7 +115,9 @@ def test_reads_can_require_a_key(tmp_path):
     from service import create_app
     from service.config import Config
 
-    app = create_app(Config(index_dir=tmp_path / "ix", api_keys=(API_KEY,), read_keys_required=True))
+    app = create_app(
+        Config(index_dir=tmp_path / "ix", api_keys=(API_KEY,), read_keys_required=True)
+    )
     c = app.test_client()
     assert_problem(c.get("/v1/evidence?claim=x"), 401)
     assert c.get("/v1/evidence?claim=x", headers=AUTH).status_code == 200
@@ -130,13 +142,17 @@ def test_raw_text_article_round_trip(client):
     assert got["article"]["byline"] == "AFP" and got["article"]["source"] == "Wire"
     for s in got["sentences"]:
         assert got["text"][s["start"] : s["end"]] == s["text"]
-    again = client.post("/v1/articles?source=Wire", data=RAW_SEED, content_type="text/plain", headers=AUTH)
+    again = client.post(
+        "/v1/articles?source=Wire", data=RAW_SEED, content_type="text/plain", headers=AUTH
+    )
     assert (again.status_code, again.get_json()["status"]) == (200, "unchanged")
 
 
 def test_post_conflict_then_put_replaces(client):
     client.post("/v1/articles", json={"id": "x1", "text": "One fish."}, headers=AUTH)
-    assert_problem(client.post("/v1/articles", json={"id": "x1", "text": "Two fish."}, headers=AUTH), 409)
+    assert_problem(
+        client.post("/v1/articles", json={"id": "x1", "text": "Two fish."}, headers=AUTH), 409
+    )
     put = client.put("/v1/articles/x1", json={"text": "Two fish."}, headers=AUTH)
     assert (put.status_code, put.get_json()["status"]) == (200, "replaced")
     assert client.get("/v1/articles/x1").get_json()["text"] == "Two fish."
@@ -169,13 +185,19 @@ def test_published_is_an_iso_date_or_rfc3339_date_time(client):
 
 
 def test_ndjson_bulk_is_all_or_nothing_and_reports_each(client):
-    lines = "\n".join(json.dumps({"id": f"b{i}", "text": f"Bulk item {i} is here."}) for i in range(3))
-    response = client.post("/v1/articles", data=lines, content_type="application/x-ndjson", headers=AUTH)
+    lines = "\n".join(
+        json.dumps({"id": f"b{i}", "text": f"Bulk item {i} is here."}) for i in range(3)
+    )
+    response = client.post(
+        "/v1/articles", data=lines, content_type="application/x-ndjson", headers=AUTH
+    )
     body = response.get_json()
     assert response.status_code == 201
     assert (body["created"], body["unchanged"]) == (3, 0)
     assert [r["id"] for r in body["results"]] == ["b0", "b1", "b2"]
-    again = client.post("/v1/articles", data=lines, content_type="application/x-ndjson", headers=AUTH)
+    again = client.post(
+        "/v1/articles", data=lines, content_type="application/x-ndjson", headers=AUTH
+    )
     assert (again.status_code, again.get_json()["unchanged"]) == (200, 3)
 
 
@@ -202,7 +224,11 @@ def test_repeated_source_parameter_means_any_of(seeded_client):
 
 def test_health_and_readiness(seeded_client):
     assert seeded_client.get("/healthz").get_json() == {"status": "ok"}
-    assert seeded_client.get("/readyz").get_json() == {"status": "ready", "articles": 2, "sentences": 38}
+    assert seeded_client.get("/readyz").get_json() == {
+        "status": "ready",
+        "articles": 2,
+        "sentences": 38,
+    }
 
 
 def test_list_pages_follow_next_cursor(client):

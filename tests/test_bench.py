@@ -22,8 +22,12 @@ def write_corpus(path, articles=60):
                 for _ in range(rng.randint(4, 9))
             ]
             body = "\n    ".join(sentences) + "\n Reuter\n"
-            record = {"newid": n, "date": "26-FEB-1987 15:01:01.79", "title": f"STORY {n}",
-                      "body": body}
+            record = {
+                "newid": n,
+                "date": "26-FEB-1987 15:01:01.79",
+                "title": f"STORY {n}",
+                "body": body,
+            }
             f.write(json.dumps(record) + "\n")
 
 
@@ -31,8 +35,16 @@ def test_bench_prints_a_row_per_engine_with_sane_figures(tmp_path):
     corpus = tmp_path / "tiny.jsonl.gz"
     write_corpus(corpus)
     done = run_cli(
-        "bench", "--corpus", str(corpus), "--sizes", "120,240", "--queries", "15",
-        "--workdir", str(tmp_path), index_dir=tmp_path / "unused",
+        "bench",
+        "--corpus",
+        str(corpus),
+        "--sizes",
+        "120,240",
+        "--queries",
+        "15",
+        "--workdir",
+        str(tmp_path),
+        index_dir=tmp_path / "unused",
     )
     assert done.returncode == 0, done.stderr
     rows = [line.split("|")[1:-1] for line in done.stdout.splitlines() if re.match(r"\| \d", line)]

@@ -18,7 +18,9 @@ def test_search_and_stats(tmp_path):
     run_cli("ingest", *map(str, SEED_FILES), index_dir=tmp_path / "ix")
     stats = json.loads(run_cli("stats", index_dir=tmp_path / "ix").stdout)
     assert (stats["articles"], stats["sentences"]) == (2, 38)
-    text = run_cli("search", "Peskov said the annexed regions are non-negotiable", index_dir=tmp_path / "ix")
+    text = run_cli(
+        "search", "Peskov said the annexed regions are non-negotiable", index_dir=tmp_path / "ix"
+    )
     assert "2025-02-27 · The Moscow Times · https://www.themoscowtimes.com/" in text.stdout
     as_json = run_cli("search", "--json", "Peskov non-negotiable", index_dir=tmp_path / "ix")
     assert json.loads(as_json.stdout)["evidence"][0]["attribution"]["speaker"] == "Dmitry Peskov"

@@ -150,7 +150,7 @@ def test_kill_9_during_bulk_ingest_loses_nothing_acknowledged(tmp_path):
             f"{len(broken)} partly present"
         )
         assert missing == [] and broken == []
-        for article_id in acked[:: PER_REQUEST]:
+        for article_id in acked[::PER_REQUEST]:
             sentences = server.get(f"/v1/articles/{article_id}").json()["sentences"]
             assert len(sentences) == SENTENCES
     finally:

@@ -16,8 +16,14 @@ def test_measure_arithmetic():
         Case(2, "c", frozenset(), frozenset({"c1", "c2"})),
     ]
     answers = [
-        [frozenset({"x"}), frozenset({"a1"}), frozenset({"r1"}), frozenset({"y"}),
-         frozenset({"z"}), frozenset({"a2", "w"})],
+        [
+            frozenset({"x"}),
+            frozenset({"a1"}),
+            frozenset({"r1"}),
+            frozenset({"y"}),
+            frozenset({"z"}),
+            frozenset({"a2", "w"}),
+        ],
         [],
         [frozenset({"c1"})],
     ]
@@ -53,25 +59,49 @@ def test_logistic_regression_separates_and_orders():
 
 # (claim id, claim, its evidence as (id, label, article title, sentence))
 FIXTURE = [
-    ("0", "Polar bears are threatened by melting sea ice", [
-        ("Polar bear:1", "SUPPORTS", "Polar bear",
-         "Polar bears are threatened by melting sea ice."),
-        ("Polar bear:2", "NOT_ENOUGH_INFO", "Polar bear", "The species lives in the Arctic."),
-    ]),
-    ("1", "Volcanoes emit more carbon dioxide than humans", [
-        ("Volcano:7", "REFUTES", "Volcano",
-         "Humans emit about a hundred times more carbon dioxide than volcanoes."),
-        ("Volcano:8", "SUPPORTS", "Volcano",
-         "Volcanoes emit carbon dioxide. Eruptions also emit sulfur dioxide."),
-    ]),
+    (
+        "0",
+        "Polar bears are threatened by melting sea ice",
+        [
+            (
+                "Polar bear:1",
+                "SUPPORTS",
+                "Polar bear",
+                "Polar bears are threatened by melting sea ice.",
+            ),
+            ("Polar bear:2", "NOT_ENOUGH_INFO", "Polar bear", "The species lives in the Arctic."),
+        ],
+    ),
+    (
+        "1",
+        "Volcanoes emit more carbon dioxide than humans",
+        [
+            (
+                "Volcano:7",
+                "REFUTES",
+                "Volcano",
+                "Humans emit about a hundred times more carbon dioxide than volcanoes.",
+            ),
+            (
+                "Volcano:8",
+                "SUPPORTS",
+                "Volcano",
+                "Volcanoes emit carbon dioxide. Eruptions also emit sulfur dioxide.",
+            ),
+        ],
+    ),
 ]
 EVIDENCE_KEYS = ("evidence_id", "evidence_label", "article", "evidence")
 
 
 def write_fixture(path):
     rows = [
-        {"claim_id": cid, "claim": claim, "claim_label": "SUPPORTS",
-         "evidences": [dict(zip(EVIDENCE_KEYS, e, strict=True)) for e in evidence]}
+        {
+            "claim_id": cid,
+            "claim": claim,
+            "claim_label": "SUPPORTS",
+            "evidences": [dict(zip(EVIDENCE_KEYS, e, strict=True)) for e in evidence],
+        }
         for cid, claim, evidence in FIXTURE
     ]
     path.write_text("".join(json.dumps(r) + "\n" for r in rows))
@@ -93,7 +123,10 @@ def test_evaluate_indexes_each_sentence_and_reports_both_halves(tmp_path):
     # The whole ranking holds at least what the default answer holds.
     for half in ("even", "odd"):
         assert report["ranking"][half].recall_answer >= report["pipeline"][half].recall_answer
-        assert report["ranking"][half].mean_answer_length >= report["pipeline"][half].mean_answer_length
+        assert (
+            report["ranking"][half].mean_answer_length
+            >= report["pipeline"][half].mean_answer_length
+        )
     assert len(lines) == 2 + 6
 
 

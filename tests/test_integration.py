@@ -30,10 +30,17 @@ def test_empty_index_is_seeded_and_seed_claim_returns_both_copies(server):
 
 
 def test_ingest_search_delete_search(server):
-    article = {"id": "okapi-1", "text": "The okapi census counted 312 animals. Rangers were pleased.",
-               "source": "Forest Post", "published": "2025-03-01", "url": "https://forest.example/okapi"}
+    article = {
+        "id": "okapi-1",
+        "text": "The okapi census counted 312 animals. Rangers were pleased.",
+        "source": "Forest Post",
+        "published": "2025-03-01",
+        "url": "https://forest.example/okapi",
+    }
     created = server.request("POST", "/v1/articles", json=article, headers=AUTH)
-    assert created.status_code == 201 and created.headers["Location"].endswith("/v1/articles/okapi-1")
+    assert created.status_code == 201 and created.headers["Location"].endswith(
+        "/v1/articles/okapi-1"
+    )
     again = server.request("POST", "/v1/articles", json=article, headers=AUTH)
     assert (again.status_code, again.json()["status"]) == (200, "unchanged")
     # Two workers: every read below may land on the worker that did not write.
@@ -49,13 +56,28 @@ def test_ingest_search_delete_search(server):
     "method, path, kwargs, status",
     [
         ("POST", "/v1/articles", {"json": {"text": "No key."}}, 401),
-        ("POST", "/v1/articles", {"data": "{bad", "headers": {**AUTH, "Content-Type": "application/json"}}, 400),
-        ("POST", "/v1/articles", {"data": "x", "headers": {**AUTH, "Content-Type": "application/xml"}}, 415),
+        (
+            "POST",
+            "/v1/articles",
+            {"data": "{bad", "headers": {**AUTH, "Content-Type": "application/json"}},
+            400,
+        ),
+        (
+            "POST",
+            "/v1/articles",
+            {"data": "x", "headers": {**AUTH, "Content-Type": "application/xml"}},
+            415,
+        ),
         ("POST", "/v1/articles", {"json": {"nope": 1}, "headers": AUTH}, 422),
         ("GET", "/v1/articles/nope", {}, 404),
         ("DELETE", "/v1/evidence", {}, 405),
         ("GET", "/v1/evidence", {"params": {"claim": "x" * 10_000}}, 422),
-        ("POST", "/v1/articles", {"data": b"x" * (17 * 1024 * 1024), "headers": {**AUTH, "Content-Type": "text/plain"}}, 413),
+        (
+            "POST",
+            "/v1/articles",
+            {"data": b"x" * (17 * 1024 * 1024), "headers": {**AUTH, "Content-Type": "text/plain"}},
+            413,
+        ),
     ],
 )
 def test_errors_over_http_are_problem_json(server, method, path, kwargs, status):
@@ -67,7 +89,9 @@ def test_errors_over_http_are_problem_json(server, method, path, kwargs, status)
 
 def test_conflicting_post_is_409_over_http(server):
     server.request("POST", "/v1/articles", json={"id": "c1", "text": "First."}, headers=AUTH)
-    response = server.request("POST", "/v1/articles", json={"id": "c1", "text": "Second."}, headers=AUTH)
+    response = server.request(
+        "POST", "/v1/articles", json={"id": "c1", "text": "Second."}, headers=AUTH
+    )
     assert response.status_code == 409 and response.headers["Content-Type"] == PROBLEM
 
 
@@ -79,11 +103,21 @@ def test_query_syntax_claim_is_text(server):
 def test_cli_ingest_while_server_runs_is_seen_over_http(server, tmp_path):
     folder = tmp_path / "incoming"
     folder.mkdir()
-    (folder / "one.json").write_text(json.dumps(
-        {"id": "walrus-1", "text": "A walrus named Oskar swam up the Thames on Monday.", "source": "River News"}
-    ))
-    (folder / "many.jsonl").write_text("\n".join(json.dumps(
-        {"id": f"walrus-{i}", "text": f"Walrus sighting number {i} was logged."}) for i in (2, 3)))
+    (folder / "one.json").write_text(
+        json.dumps(
+            {
+                "id": "walrus-1",
+                "text": "A walrus named Oskar swam up the Thames on Monday.",
+                "source": "River News",
+            }
+        )
+    )
+    (folder / "many.jsonl").write_text(
+        "\n".join(
+            json.dumps({"id": f"walrus-{i}", "text": f"Walrus sighting number {i} was logged."})
+            for i in (2, 3)
+        )
+    )
     (folder / "raw.txt").write_text(SEED_FILES[1].read_text())  # already indexed: unchanged
     done = run_cli("ingest", str(folder), index_dir=server.index_dir)
     assert done.returncode == 0, done.stderr

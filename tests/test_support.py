@@ -59,7 +59,7 @@ def test_sentence_with_two_speakers_is_attributed_to_the_one_the_claim_matches(s
 
 
 def test_wire_copies_fold_with_the_earliest_first(store):
-    text = 'The minister said the bridge would reopen in May, officials confirmed on {}.'
+    text = "The minister said the bridge would reopen in May, officials confirmed on {}."
     for source, published, day in [
         ("Later Daily", "2025-03-02", "Sunday"),
         ("Wire Service", "2025-03-01", "Saturday"),
@@ -75,8 +75,9 @@ def test_wire_copies_fold_with_the_earliest_first(store):
 def test_different_statements_do_not_fold(seeded):
     result = ask(seeded, "Peskov said the annexed regions are non-negotiable", stance="all")
     leads = {e.sentence.split(",")[0]: e for e in result.evidence}
-    quote, territories = leads['"This is undeniable and non-negotiable'], next(
-        e for lead, e in leads.items() if lead.startswith('"The territories')
+    quote, territories = (
+        leads['"This is undeniable and non-negotiable'],
+        next(e for lead, e in leads.items() if lead.startswith('"The territories')),
     )
     assert quote is not territories
     assert all("territories" not in c.sentence for c in quote.also_in)
