@@ -78,7 +78,7 @@ def build_article(
     text = (text or "").replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         errors["text"] = ["Text must contain at least one non-blank character."]
-    if id is not None and not ID_PATTERN.match(id):
+    if id is not None and not ID_PATTERN.fullmatch(id):
         errors["id"] = ["Ids are 1-128 characters of letters, digits, '.', '_', ':' or '-'."]
     try:
         published = normalise_published(published)

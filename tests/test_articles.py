@@ -69,6 +69,7 @@ def test_canonical_url_ignores_case_www_fragment_and_tracking():
         ({"text": "ok", "published": "27/02/2025"}, "published"),
         ({"text": "ok", "url": "ftp://x"}, "url"),
         ({"text": "ok", "id": "has space"}, "id"),
+        ({"text": "ok", "id": "trailing-newline\n"}, "id"),
     ],
 )
 def test_invalid_fields_are_named(fields, bad):
