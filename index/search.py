@@ -130,8 +130,9 @@ def find_candidates(
         return []
     deciding, common = _split_by_frequency(searcher, claim)
     restriction = where.query()
+    # A set, not docs_for_query's generator: membership tests would consume a generator.
     allowed = (
-        searcher.docs_for_query(And([Term(S.KIND, S.SENTENCE_KIND), restriction]))
+        set(searcher.docs_for_query(And([Term(S.KIND, S.SENTENCE_KIND), restriction])))
         if restriction
         else None
     )

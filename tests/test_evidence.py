@@ -2,6 +2,7 @@
 
 import pytest
 
+from index.articles import build_article
 from index.evidence import EvidenceQuery, find_evidence
 
 PESKOV = "Peskov said the annexed regions are non-negotiable"
@@ -58,3 +59,17 @@ def test_filters_restrict_sources_and_dates(seeded):
     only_mt = ask(seeded, PESKOV, sources=("the moscow times",), stance="all")
     assert {e.article.source for e in only_mt.evidence} == {"The Moscow Times"}
     assert ask(seeded, PESKOV, published_from="2025-03-01").evidence == []
+
+
+def test_a_source_filter_keeps_every_matching_article_of_that_source(store):
+    # Interleaved sources: a filter must not lose matches that come after an excluded one.
+    for i, source in enumerate(["Alpha", "Beta", "Alpha", "Beta", "Alpha"]):
+        store.add(
+            build_article(
+                f"The heron{i} nested by the mill pond in spring.", id=f"h{i}", source=source
+            )
+        )
+    for claim in ("heron nested by the mill pond", "mill pond"):
+        items = ask(store, claim, sources=("alpha",), stance="all").evidence
+        found = [e.article.id for e in items] + [c.article_id for e in items for c in e.also_in]
+        assert sorted(found) == ["h0", "h2", "h4"]
