@@ -11,6 +11,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from .errors import IndexBusy, ProvenanceError
 from .evidence import EvidenceQuery, find_evidence
 from .ingest import count_inputs, ingest_paths, seed_if_empty
 from .render import evidence_text
@@ -18,18 +19,30 @@ from .store import Store
 
 DEFAULT_INDEX = os.environ.get("PROVENANCE_INDEX_DIR", "var/index")
 BENCH_CORPUS = "../shared/data/reuters21578/reuters21578.jsonl.gz"
+#: sysexits' EX_TEMPFAIL: the index was busy, trying again later may succeed.
+EXIT_BUSY = 75
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run one subcommand; returns the process exit status."""
     parser = _parser()
     args = parser.parse_args(argv)
-    return args.run(args)
+    try:
+        return args.run(args)
+    except ProvenanceError as exc:  # expected failures get a message, not a traceback
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_BUSY if isinstance(exc, IndexBusy) else 1
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="provenance", description=__doc__)
     parser.add_argument("--index", default=DEFAULT_INDEX, help="index directory [%(default)s]")
+    parser.add_argument(
+        "--lock-timeout",
+        type=float,
+        default=float(os.environ.get("PROVENANCE_LOCK_TIMEOUT", Store.lock_timeout)),
+        help="seconds a write waits for another writer, then exits 75 [%(default)s]",
+    )
     sub = parser.add_subparsers(dest="command", required=True)
 
     ingest = sub.add_parser("ingest", help="add articles from files or directories")
@@ -75,6 +88,10 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _store(args: argparse.Namespace, procs: int = 1) -> Store:
+    return Store(args.index, args.lock_timeout, procs=procs)
+
+
 def cmd_ingest(args: argparse.Namespace) -> int:
     """Add (or update) every article found; errors are listed and make the exit status 1."""
     show = sys.stderr.isatty() if args.progress is None else args.progress
@@ -87,7 +104,9 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         file=sys.stderr,
     ) as bar:
         report = ingest_paths(
-            Store(args.index, procs=min(2, os.cpu_count() or 1)), args.paths, bar.update
+            _store(args, procs=min(2, os.cpu_count() or 1)),
+            args.paths,
+            bar.update,
         )
     for error in report.errors:
         print(f"error: {error.where}: {error.message}", file=sys.stderr)
@@ -98,7 +117,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 def cmd_search(args: argparse.Namespace) -> int:
     """Print the evidence for a claim, as the API's text answer or (``--json``) its JSON."""
     result = find_evidence(
-        Store(args.index), EvidenceQuery(args.claim, limit=args.limit, stance=args.stance)
+        _store(args), EvidenceQuery(args.claim, limit=args.limit, stance=args.stance)
     )
     if args.json:
         print(json.dumps(asdict(result), indent=2, ensure_ascii=False))
@@ -109,7 +128,7 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 def cmd_stats(args: argparse.Namespace) -> int:
     """Print the index's document counts as JSON."""
-    print(json.dumps({"index": str(args.index), **Store(args.index).counts()}))
+    print(json.dumps({"index": str(args.index), **_store(args).counts()}))
     return 0
 
 
@@ -139,7 +158,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     """Seed an empty index, then replace this process with gunicorn serving it."""
-    seed_if_empty(Store(args.index))
+    seed_if_empty(_store(args))
     os.environ.update(PROVENANCE_INDEX_DIR=str(args.index), PORT=str(args.port))
     conf = Path(__file__).resolve().parent.parent / "gunicorn.conf.py"
     options = ["-c", str(conf)] if conf.exists() else ["--bind", f"0.0.0.0:{args.port}"]

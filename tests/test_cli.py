@@ -2,6 +2,8 @@
 
 import json
 
+from index.store import Store
+
 from .conftest import SEED_FILES, run_cli
 
 
@@ -50,3 +52,17 @@ def test_ingest_progress_goes_to_stderr_when_asked(tmp_path):
     assert "1200/1200" in shown.stderr and "articles/s" in shown.stderr
     quiet = run_cli("ingest", str(many), index_dir=tmp_path / "ix")  # stderr is a pipe: no bar
     assert quiet.stderr == "" and "1200 unchanged (duplicates, skipped)" in quiet.stdout
+
+
+def test_ingest_into_a_locked_index_says_busy_without_a_traceback(tmp_path):
+    held = Store(tmp_path / "ix").ix.writer()  # another writer holds the index lock
+    try:
+        done = run_cli(
+            "--lock-timeout", "0.2", "ingest", str(SEED_FILES[0]), index_dir=tmp_path / "ix"
+        )
+    finally:
+        held.cancel()
+    assert done.returncode == 75  # EX_TEMPFAIL: trying again later may succeed
+    assert done.stderr.startswith("error: The index is being written by another process")
+    assert "Traceback" not in done.stderr
+    assert run_cli("ingest", str(SEED_FILES[0]), index_dir=tmp_path / "ix").returncode == 0
