@@ -105,21 +105,29 @@ def build_article(
     )
 
 
+#: An ISO-8601 day (2025-02-27) or an RFC 3339 date-time (2025-02-27T09:30:00Z): exactly the
+#: JSON Schema formats the contract states, for every way in (JSON, NDJSON, raw text, CLI).
+PUBLISHED_SHAPE = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
+    r"([Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2}))?"
+)
+
+
 def normalise_published(value: str | date | None) -> str | None:
     """Return an ISO-8601 date (or datetime, when a time is given), or raise ValueError."""
-    if value is None or value == "":
+    if value is None:
         return None
-    if isinstance(value, datetime):
+    if isinstance(value, date):  # datetime is a date too
         return value.isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    text = str(value).strip()
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-        return date.fromisoformat(text).isoformat()
-    try:
-        return datetime.fromisoformat(text.replace("Z", "+00:00")).isoformat()
-    except ValueError:
-        raise ValueError("Not an ISO-8601 date or datetime (e.g. 2025-02-27).") from None
+    text = str(value)
+    if PUBLISHED_SHAPE.fullmatch(text):
+        try:
+            if len(text) == 10:
+                return date.fromisoformat(text).isoformat()
+            return datetime.fromisoformat(text.upper().replace("Z", "+00:00")).isoformat()
+        except ValueError:
+            pass  # the right shape, but no such day or time
+    raise ValueError("Not an ISO-8601 date or date-time (e.g. 2025-02-27).")
 
 
 def published_day(published: str | None) -> str | None:

@@ -201,6 +201,19 @@ def test_ndjson_bulk_is_all_or_nothing_and_reports_each(client):
     assert (again.status_code, again.get_json()["unchanged"]) == (200, 3)
 
 
+def test_ndjson_published_is_held_to_the_json_shapes(client):
+    lines = [
+        json.dumps({"id": "n1", "text": "Dated well.", "published": "2025-02-27T09:30:00Z"}),
+        json.dumps({"id": "n2", "text": "Dated loosely.", "published": "2025-02-27 09:30"}),
+    ]
+    response = client.post(
+        "/v1/articles", data="\n".join(lines), content_type="application/x-ndjson", headers=AUTH
+    )
+    errors = assert_problem(response, 422)["errors"]
+    assert list(errors) == ["line:2"] and "ISO-8601" in errors["line:2"][0]
+    assert_problem(client.get("/v1/articles/n1"), 404)  # all or nothing
+
+
 def test_delete_is_204_then_404(seeded_client):
     article_id = seeded_client.get("/v1/articles").get_json()["articles"][0]["id"]
     assert seeded_client.delete(f"/v1/articles/{article_id}", headers=AUTH).status_code == 204

@@ -66,3 +66,15 @@ def test_ingest_into_a_locked_index_says_busy_without_a_traceback(tmp_path):
     assert done.stderr.startswith("error: The index is being written by another process")
     assert "Traceback" not in done.stderr
     assert run_cli("ingest", str(SEED_FILES[0]), index_dir=tmp_path / "ix").returncode == 0
+
+
+def test_ingest_holds_published_to_the_api_shapes(tmp_path):
+    loose = tmp_path / "loose.jsonl"
+    loose.write_text(
+        '{"id": "a", "text": "One.", "published": "2025-02-27"}\n'
+        '{"id": "b", "text": "Two.", "published": "27 February 2025"}\n'
+        '{"id": "c", "text": "Three.", "published": "2025-02-27T09:30"}\n'
+    )
+    done = run_cli("ingest", str(loose), index_dir=tmp_path / "ix")
+    assert done.returncode == 1 and done.stdout.startswith("1 article: 1 new")
+    assert done.stderr.count("ISO-8601") == 2
