@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from whoosh.searching import Searcher
 
@@ -15,7 +15,16 @@ from . import schema as S
 from .provenance import Attribution, attribute, same_statement
 from .search import Candidate, Claim, analyse_claim, claim_idf, find_candidates
 from .store import ArticleFilter, Store, StoredArticle
-from .support import SUPPORTS, Judgement, SentenceView, highlights, judge, matched_words
+from .support import (
+    SUPPORTS,
+    Judgement,
+    SentenceView,
+    highlights,
+    judge,
+    matched_words,
+    model,
+    within_reach,
+)
 
 CANDIDATE_POOL = 100
 STANCES = ("supports", "all")
@@ -140,7 +149,13 @@ def judge_candidates(searcher: Searcher, claim: Claim, query: EvidenceQuery) -> 
     candidates = find_candidates(searcher, claim, where, max(CANDIDATE_POOL, 3 * query.limit))
     idf = claim_idf(searcher, claim)
     best = max((c.bm25 for c in candidates), default=0.0) or 1.0
-    return [_judge(claim, c, idf, c.bm25 / best) for c in candidates]
+    judged = [_judge(claim, c, idf, c.bm25 / best) for c in candidates]
+    stances = within_reach(
+        [j.judgement.score for j in judged], [j.judgement.stance for j in judged], model().relative
+    )
+    for j, st in zip(judged, stances, strict=True):
+        j.judgement = replace(j.judgement, stance=st)
+    return judged
 
 
 def _judge(claim: Claim, candidate: Candidate, idf: dict[str, float], retrieval: float) -> Judged:

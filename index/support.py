@@ -141,11 +141,13 @@ REFUTE_MIN_COVERAGE = 0.4
 
 @dataclass(frozen=True)
 class Model:
-    """Logistic weights over :data:`FEATURES` and the score from which a sentence supports."""
+    """Logistic weights over :data:`FEATURES`, the score from which a sentence supports, and
+    the share of the claim's best supporting score below which a sentence no longer does."""
 
     bias: float
     weights: dict[str, float]
     threshold: float
+    relative: float
 
     def score(self, features: dict[str, float]) -> float:
         """The logistic score of a feature vector."""
@@ -189,21 +191,32 @@ def judge(claim: Claim, s: SentenceView, idf: dict[str, float]) -> Judgement:
 
 
 def stance(feats: dict[str, float], score: float, threshold: float) -> str:
-    """Supports: scored at least ``threshold``, no disagreement, every claimed number stated.
+    """Supports: scored at least ``threshold``, no disagreement, enough of the claim stated.
 
     A sentence covering most of the claim while negating it or stating another number refutes.
+    A sentence lacking a claimed number may still support it ("about 0.04%" vs "400 ppm"):
+    ``number_missing`` lowers its score instead.
     """
     disagrees = feats["negation_mismatch"] or feats["number_conflict"]
     if disagrees and feats["coverage"] >= REFUTE_MIN_COVERAGE:
         return REFUTES
-    if (
-        score >= threshold
-        and feats["coverage"] >= SUPPORT_MIN_COVERAGE
-        and not disagrees
-        and not feats["number_missing"]
-    ):
+    if score >= threshold and feats["coverage"] >= SUPPORT_MIN_COVERAGE and not disagrees:
         return SUPPORTS
     return RELATED
+
+
+def within_reach(scores: list[float], stances: list[str], relative: float) -> list[str]:
+    """The stances with ``supports`` kept only within ``relative`` of the best supporting score.
+
+    Scores of one claim vary by orders of magnitude between claims (a rare-worded claim scores
+    high, a vague one low), so besides the global threshold the answer is cut per claim: a
+    sentence far below the claim's best support is ``related``, not supporting.
+    """
+    best = max((s for s, st in zip(scores, stances, strict=True) if st == SUPPORTS), default=0.0)
+    return [
+        RELATED if st == SUPPORTS and s < relative * best else st
+        for s, st in zip(scores, stances, strict=True)
+    ]
 
 
 def matched_words(claim: Claim, s: SentenceView) -> list[str]:

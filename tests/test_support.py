@@ -2,7 +2,7 @@
 
 from index.articles import build_article
 from index.evidence import EvidenceQuery, find_evidence
-from index.support import REFUTES, SUPPORTS
+from index.support import REFUTES, RELATED, SUPPORTS, model, within_reach
 
 PUTIN_SENTENCE = "Putin said Thursday that the contacts with the United States gave"
 
@@ -98,3 +98,28 @@ def test_scores_are_probabilities_and_min_score_filters(seeded):
 def test_default_answer_holds_only_supporting_sentences(seeded):
     result = ask(seeded, "Kremlin ruled out returning annexed regions")
     assert result.evidence and {e.stance for e in result.evidence} == {SUPPORTS}
+
+
+def test_a_claimed_number_the_sentence_leaves_out_does_not_veto_support(store):
+    store.add(build_article("The harbour bridge in Split will reopen to traffic in May."))
+    store.add(build_article("The harbour bridge in Split will reopen to traffic in May 2027."))
+    found = ask(store, "The harbour bridge in Split will reopen in May 2026").evidence
+    assert [e.sentence for e in found] == [
+        "The harbour bridge in Split will reopen to traffic in May."
+    ]
+
+
+def test_supports_far_below_the_claims_best_support_are_only_related():
+    scores = [0.9, 0.5, 0.08, 0.2]
+    stances = [SUPPORTS, SUPPORTS, SUPPORTS, REFUTES]
+    assert within_reach(scores, stances, 0.1) == [SUPPORTS, SUPPORTS, RELATED, REFUTES]
+    assert within_reach([0.01], [RELATED], 0.1) == [RELATED]
+
+
+def test_default_answer_is_the_whole_rankings_supports_within_reach_of_the_best(seeded):
+    claim = "Peskov said the annexed regions are non-negotiable"
+    answer = ask(seeded, claim).evidence
+    ranking = ask(seeded, claim, stance="all").evidence
+    assert answer
+    assert [e.sentence for e in answer] == [e.sentence for e in ranking if e.stance == SUPPORTS]
+    assert all(e.score >= model().relative * answer[0].score for e in answer)
