@@ -25,6 +25,17 @@ _NEGATION = re.compile(
     re.IGNORECASE,
 )
 _NUMBER = re.compile(r"(?<![\w.])\d[\d,]*(?:\.\d+)?")
+_MONTHS = (
+    "January February March April May June July August September October November December"
+).split()
+_WEEKDAYS = "Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split()
+# Capitalised month names and abbreviations ("Sept."), whole weekday names ("Sun" is also a
+# newspaper); "May" only next to a number, where it is not the verb ("May 9", "9 May 2025").
+_DATE_WORD = re.compile(
+    r"\b(?:(?P<may>May)(?=\s+\d)|(?<=\d\s)(?P<may2>May)\b|"
+    r"(?P<name>(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)[a-z]*|"
+    r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day)\b)"
+)
 
 
 @dataclass(frozen=True)
@@ -111,10 +122,15 @@ def negation_mismatch(claim: Claim, s: SentenceView, idf: dict[str, float]) -> f
 
 
 def number_conflict(claim: Claim, s: SentenceView, idf: dict[str, float]) -> float:
-    """1 when the claim states a number the sentence lacks while stating another of its kind."""
+    """1 when the claim states a number, month or weekday the sentence lacks while stating
+    another of its kind (2014 vs 2016, June vs May, Thursday vs Friday)."""
     claimed, stated = numbers(claim.text), numbers(s.text)
     for n in claimed - stated:
         if any(_is_year(n) == _is_year(m) for m in stated):
+            return 1.0
+    claimed_days, stated_days = date_words(claim.text), date_words(s.text)
+    for kind, _ in claimed_days - stated_days:
+        if any(kind == other for other, _ in stated_days):
             return 1.0
     return 0.0
 
@@ -171,6 +187,18 @@ def model() -> Model:
 def numbers(text: str) -> set[str]:
     """The numbers a text states, without thousands separators."""
     return {n.replace(",", "") for n in _NUMBER.findall(text)}
+
+
+def date_words(text: str) -> set[tuple[str, str]]:
+    """The months and weekdays a text names, as ``("month", "June")``/``("weekday", "Friday")``."""
+    found = set()
+    for m in _DATE_WORD.finditer(text):
+        word = m.group("may") or m.group("may2") or m.group("name")
+        for kind, names in (("month", _MONTHS), ("weekday", _WEEKDAYS)):
+            full = next((n for n in names if n.startswith(word)), None)
+            if full:
+                found.add((kind, full))
+    return found
 
 
 def _is_year(n: str) -> bool:

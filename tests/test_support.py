@@ -2,7 +2,7 @@
 
 from index.articles import build_article
 from index.evidence import EvidenceQuery, find_evidence
-from index.support import REFUTES, RELATED, SUPPORTS, model, within_reach
+from index.support import REFUTES, RELATED, SUPPORTS, date_words, model, within_reach
 
 PUTIN_SENTENCE = "Putin said Thursday that the contacts with the United States gave"
 
@@ -35,6 +35,27 @@ def test_wrong_year_is_not_supported(seeded):
     assert crimea and all(e.stance == REFUTES for e in crimea)
     right_year = sentences(ask(seeded, "Russia annexed the Crimean peninsula in 2014"))
     assert any("2014" in s for s in right_year)
+
+
+def test_wrong_weekday_or_month_is_not_supported(seeded):
+    def supported(claim: str, opening: str) -> bool:
+        return any(s.startswith(opening) for s in sentences(ask(seeded, claim)))
+
+    kremlin = "The Kremlin on Thursday ruled out"
+    assert supported("The Kremlin on Thursday ruled out giving back Ukrainian regions", kremlin)
+    assert not supported("The Kremlin on Friday ruled out giving back Ukrainian regions", kremlin)
+    invasion = "Months after launching its full-scale"
+    assert supported("Russia launched its full-scale invasion in February 2022", invasion)
+    assert not supported("Russia launched its full-scale invasion in March 2022", invasion)
+
+
+def test_date_words_are_months_and_weekdays_not_verbs_or_names():
+    assert date_words("On May 9 and 9 May, in Sept. and on Thursday") == {
+        ("month", "May"),
+        ("month", "September"),
+        ("weekday", "Thursday"),
+    }
+    assert date_words("It may rain on 3 may; The Sun sat in Marching Augustus Decembers") == set()
 
 
 def test_unsupported_claim_gets_an_empty_default_answer(seeded):
