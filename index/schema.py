@@ -121,7 +121,9 @@ def build_schema() -> Schema:
             DOC_ID: ID(unique=True, stored=True),
             KIND: ID(stored=True),
             ARTICLE_ID: ID(stored=True, sortable=True),
-            TEXT_FIELD: TEXT(analyzer=ANALYZER, stored=True, phrase=True),
+            TEXT_FIELD: TEXT(
+                analyzer=ANALYZER, stored=True, phrase=False
+            ),  # positions: never queried
             TITLE: TEXT(analyzer=ANALYZER, phrase=False),
             SPEAKER: TEXT(analyzer=ANALYZER, phrase=False),
             ATTRIBUTION: STORED,
