@@ -118,6 +118,10 @@ class Store:
                 self._searcher = self.ix.searcher()
             return self._searcher
 
+    def generation(self) -> int | None:
+        """The index generation searched now: every commit, by any process, starts a new one."""
+        return self.searcher().reader().generation()
+
     def get(self, article_id: str, searcher: Searcher | None = None) -> StoredArticle:
         """The stored article with its sentences, or raise :class:`ArticleNotFound`.
 
