@@ -99,10 +99,14 @@ def fold_spelling(word: str) -> str:
     return word
 
 
+#: What the analyzer takes as a word; every later step maps one word to at most one term.
+WORD_PATTERN = r"\w+(?:\.\w+)*"
+
+
 def claim_analyzer():
     """normalise -> tokenise -> variants -> stop -> stem; used for sentences, titles and claims."""
     return (
-        RegexTokenizer(r"\w+(?:\.\w+)*")
+        RegexTokenizer(WORD_PATTERN)
         | CasedVariantFilter()
         | LowercaseFilter()
         | SpellingFilter()

@@ -53,6 +53,26 @@ def analyse(text: str) -> tuple[Token, ...]:
     )
 
 
+_ANALYZED_WORD = re.compile(S.WORD_PATTERN)
+
+
+def term_counts(text: str) -> Counter[str]:
+    """How often each index term occurs in the text: ``analyse`` without offsets, word by word.
+
+    The analyzer's steps after tokenising map one word to at most one term, so each distinct
+    word is analysed once and remembered; rescoring pooled sentences needs only these counts.
+    """
+    counts = Counter(map(_word_term, _ANALYZED_WORD.findall(text)))
+    counts.pop(None, None)
+    return counts
+
+
+@lru_cache(maxsize=200_000)
+def _word_term(word: str) -> str | None:
+    terms = [t.text for t in S.ANALYZER(word, removestops=True)]
+    return terms[0] if terms else None
+
+
 @dataclass(frozen=True)
 class ClaimWord:
     """A word of the claim as written and the index terms it analyses to."""
@@ -211,9 +231,10 @@ def _stored_scores(
         leaf = bisect.bisect_right(starts, docnum) - 1
         reader, local = leaves[leaf][0].reader(), docnum - starts[leaf]
         for field, text in _scored_texts(stored).items():
-            counts = Counter(t.term for t in analyse(text) if t.term in wanted)
+            counts = term_counts(text)
             norm = norms[field][_field_lengths(reader, field)[local]]
-            for term, tf in counts.items():
+            for term in wanted.intersection(counts):
+                tf = counts[term]
                 scores[docnum] += weights[(field, term)] * tf / (tf + norm)
     return scores
 

@@ -1,5 +1,7 @@
 """Candidate retrieval: the fast paths give Whoosh's own BM25 for the claim's OR query."""
 
+from collections import Counter
+
 import pytest
 from whoosh.query import Or, Term
 
@@ -66,3 +68,16 @@ def test_common_terms_counted_in_stored_text_add_the_scores_their_postings_give(
     assert found
     for c in found:
         assert c.bm25 == pytest.approx(expected[c.docnum])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The U.S. and the UK said Kiev's colour-coded programme rose 2.5 percent.",
+        "He said: 'It's over. We lost,' at 10 a.m. in St. Louis, Mo.",
+        "",
+        "Normalised catalogues, kilometres and the US-UK tonnes.",
+    ],
+)
+def test_term_counts_are_the_analysers_terms_counted(text):
+    assert search.term_counts(text) == Counter(t.term for t in search.analyse(text))
