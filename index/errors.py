@@ -25,3 +25,7 @@ class ArticleConflict(ProvenanceError):
 
 class IndexBusy(ProvenanceError):
     """The index write lock could not be had in time; the write did not happen."""
+
+
+class WriteIncomplete(ProvenanceError):
+    """A commit holds fewer documents than were written (a writer process's work was lost)."""

@@ -171,15 +171,17 @@ def fold_copies(judged: list[Judged]) -> list[list[Judged]]:
     Each group's first member is its best-scored sentence, which decides its stance.
     """
     groups: list[list[Judged]] = []
+    articles: list[set[str]] = []  # each group's article ids, kept as the group grows
     for j in sorted(judged, key=lambda j: -j.judgement.score):
-        for g in groups:
-            if j.meta["id"] not in {m.meta["id"] for m in g} and same_statement(
-                g[0].view.terms, j.view.terms
-            ):
+        terms, article = j.view.terms, j.meta["id"]
+        for g, ids in zip(groups, articles, strict=True):
+            if article not in ids and same_statement(g[0].view.terms, terms):
                 g.append(j)
+                ids.add(article)
                 break
         else:
             groups.append([j])
+            articles.append({article})
     return groups
 
 

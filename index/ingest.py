@@ -15,7 +15,6 @@ from .store import CREATED, REPLACED, UNCHANGED, Store, WriteResult
 
 SUFFIXES = (".txt", ".json", ".jsonl", ".ndjson")
 NDJSON_SUFFIXES = (".jsonl", ".ndjson")
-BATCH = 500  # articles per commit
 
 
 @dataclass(frozen=True)
@@ -123,7 +122,7 @@ def plural(n: int, noun: str) -> str:
 def ingest_paths(
     store: Store, paths: Iterable[Path], progress: Callable[[int], None] = lambda n: None
 ) -> IngestReport:
-    """Add or replace every article under ``paths``, a batch per commit.
+    """Add or replace every article under ``paths``, a batch per commit (``store.batch_size``).
 
     ``progress(n)`` is called as ``n`` more inputs are done (written, or found unreadable).
     """
@@ -138,7 +137,7 @@ def ingest_paths(
                 yield item
 
     pending = articles()
-    while batch := list(islice(pending, BATCH)):
+    while batch := list(islice(pending, store.batch_size)):
         report.results += store.add_many(batch, replace=True)
         progress(len(batch))
     return report

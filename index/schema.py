@@ -99,10 +99,14 @@ def fold_spelling(word: str) -> str:
     return word
 
 
+#: What the analyzer takes as a word; every later step maps one word to at most one term.
+WORD_PATTERN = r"\w+(?:\.\w+)*"
+
+
 def claim_analyzer():
     """normalise -> tokenise -> variants -> stop -> stem; used for sentences, titles and claims."""
     return (
-        RegexTokenizer(r"\w+(?:\.\w+)*")
+        RegexTokenizer(WORD_PATTERN)
         | CasedVariantFilter()
         | LowercaseFilter()
         | SpellingFilter()
@@ -121,7 +125,9 @@ def build_schema() -> Schema:
             DOC_ID: ID(unique=True, stored=True),
             KIND: ID(stored=True),
             ARTICLE_ID: ID(stored=True, sortable=True),
-            TEXT_FIELD: TEXT(analyzer=ANALYZER, stored=True, phrase=True),
+            TEXT_FIELD: TEXT(
+                analyzer=ANALYZER, stored=True, phrase=False
+            ),  # positions: never queried
             TITLE: TEXT(analyzer=ANALYZER, phrase=False),
             SPEAKER: TEXT(analyzer=ANALYZER, phrase=False),
             ATTRIBUTION: STORED,

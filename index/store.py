@@ -13,24 +13,34 @@ from __future__ import annotations
 
 import fcntl
 import json
+import queue
 import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from multiprocessing import Queue
 from pathlib import Path
 
 from whoosh import index as whoosh_index
 from whoosh.index import LockError
 from whoosh.query import And, Or, Term, TermRange
+from whoosh.reading import SegmentReader
 from whoosh.searching import Searcher
 from whoosh.writing import IndexWriter
 
 from . import schema as S
 from .articles import Article, published_day
-from .errors import ArticleConflict, ArticleNotFound, IndexBusy
+from .errors import ArticleConflict, ArticleNotFound, IndexBusy, WriteIncomplete
 from .provenance import attribute_all
 from .sentences import Sentence, split_sentences
 
 CREATED, UNCHANGED, REPLACED = "created", "unchanged", "replaced"
+#: Articles per commit with one writer process, and with several: each multi-process commit
+#: starts the processes and leaves one segment per process, so bulk loads commit rarely.
+BATCH, PROCS_BATCH = 500, 50_000
+#: Segments left after a multi-process load; the smallest beyond these are merged. Every query
+#: looks each claim term up in every segment, while merging rewrites what it merges.
+MAX_SEGMENTS = 8
+RESULT_WAIT = 60.0  # seconds to wait for a writer process's segment once it has exited
 
 
 @dataclass(frozen=True)
@@ -108,6 +118,10 @@ class Store:
                 self._searcher = self.ix.searcher()
             return self._searcher
 
+    def generation(self) -> int | None:
+        """The index generation searched now: every commit, by any process, starts a new one."""
+        return self.searcher().reader().generation()
+
     def get(self, article_id: str, searcher: Searcher | None = None) -> StoredArticle:
         """The stored article with its sentences, or raise :class:`ArticleNotFound`.
 
@@ -159,17 +173,32 @@ class Store:
     ) -> list[WriteResult]:
         """Add articles, committing every ``batch_size``; each article is all-or-nothing.
 
-        With several processes, batches default to 5,000 articles rather than 500: each commit
-        starts the processes and adds segments that later merges rewrite.
+        With several processes, commits merge no segments (a merge rewrites the index so far,
+        which made large loads quadratic); the smallest are merged once at the end when more
+        than MAX_SEGMENTS remain.
 
         Raises :class:`ArticleConflict` (before writing anything of that batch) when an id
-        exists with different content and ``replace`` is false.
+        exists with different content and ``replace`` is false, and :class:`WriteIncomplete`
+        (committing nothing of that batch) when a writer process ended without its segment.
         """
         results: list[WriteResult] = []
-        for batch in _batches(articles, batch_size or (500 if self.procs == 1 else 5000)):
-            with self._writer() as writer:
+        for batch in _batches(articles, batch_size or self.batch_size):
+            writer = self._writer()
+            try:
                 results.extend(_write_batch(writer, batch, replace))
+                writer.commit()
+            except BaseException:
+                writer.cancel()
+                raise
+        if self.procs > 1 and len(self.ix._segments()) > MAX_SEGMENTS:
+            with self._writer(procs=1) as writer:
+                writer.mergetype = _merge_smallest
         return results
+
+    @property
+    def batch_size(self) -> int:
+        """Articles per commit when the caller does not say."""
+        return BATCH if self.procs == 1 else PROCS_BATCH
 
     def delete(self, article_id: str) -> None:
         """Remove an article and its sentences, or raise :class:`ArticleNotFound`."""
@@ -178,14 +207,19 @@ class Store:
                 raise ArticleNotFound(article_id)
             writer.delete_by_term(S.ARTICLE_ID, article_id)
 
-    def _writer(self) -> IndexWriter:
-        options = {"procs": self.procs, "multisegment": True} if self.procs > 1 else {}
+    def _writer(self, procs: int | None = None) -> IndexWriter:
+        procs = procs or self.procs
+        options = {"procs": procs, "multisegment": True} if procs > 1 else {}
         try:
-            return self.ix.writer(timeout=self.lock_timeout, delay=0.05, limitmb=256, **options)
+            writer = self.ix.writer(timeout=self.lock_timeout, delay=0.05, limitmb=256, **options)
         except LockError:
             raise IndexBusy(
                 f"The index is being written by another process; tried for {self.lock_timeout}s."
             ) from None
+        writer.merge = procs == 1
+        if procs > 1:  # before the writer starts its processes, which inherit the queue
+            writer.resultqueue = _Results(writer.resultqueue)
+        return writer
 
     def close(self) -> None:
         """Close the searcher and index files."""
@@ -223,6 +257,37 @@ def _write_batch(writer: IndexWriter, batch: list[Article], replace: bool) -> li
     return [
         r if r.status == UNCHANGED else WriteResult(r.id, r.status, counts[r.id]) for r in results
     ]
+
+
+class _Results:
+    """The writer processes' result queue, where each process's segment is waited for.
+
+    Whoosh's multi-process writer waits one second for each and commits without the ones
+    that do not come, losing their documents; here a missing one fails the commit instead.
+    """
+
+    def __init__(self, results: Queue) -> None:
+        self._results = results
+
+    def put(self, item, timeout: float | None = None) -> None:
+        self._results.put(item, timeout=timeout)
+
+    def get(self, timeout: float | None = None):
+        try:  # the processes have exited by now: a result is in the pipe or never comes
+            return self._results.get(timeout=RESULT_WAIT)
+        except queue.Empty:
+            raise WriteIncomplete("A writer process ended without its segment.") from None
+
+
+def _merge_smallest(writer: IndexWriter, segments: list) -> list:
+    """A merge policy: the smallest segments go into the new one, leaving MAX_SEGMENTS."""
+    ordered = sorted(segments, key=lambda s: s.doc_count_all())
+    merged = max(0, len(ordered) - MAX_SEGMENTS + 1)
+    for segment in ordered[:merged]:
+        reader = SegmentReader(writer.storage, writer.schema, segment)
+        writer.add_reader(reader)
+        reader.close()
+    return ordered[merged:]
 
 
 def _add_documents(writer: IndexWriter, article: Article) -> int:

@@ -27,6 +27,7 @@ class Config:
     max_request_bytes: int = 16 * 1024 * 1024
     lock_timeout: float = 10.0
     retry_after: int = 2
+    answer_cache: int = 256
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Config:
@@ -45,4 +46,5 @@ class Config:
                 env.get("PROVENANCE_MAX_REQUEST_BYTES", default.max_request_bytes)
             ),
             lock_timeout=float(env.get("PROVENANCE_LOCK_TIMEOUT", default.lock_timeout)),
+            answer_cache=int(env.get("PROVENANCE_ANSWER_CACHE", default.answer_cache)),
         )

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from index.evidence import EvidenceQuery, EvidenceResult, find_evidence
+from index.evidence import EvidenceQuery, EvidenceResult
 from index.render import evidence_text
 
 from .api import operation
 from .schemas import EvidenceBodySchema, EvidenceQuerySchema, EvidenceResultSchema
-from .stores import store
+from .stores import answers, store
 
 bp = Blueprint("evidence", __name__)
 
@@ -20,7 +20,7 @@ bp = Blueprint("evidence", __name__)
 )
 def get_evidence(query: dict) -> EvidenceResult:
     """Supporting sentences for a claim, with source, date and URL."""
-    return find_evidence(store(), evidence_query(query))
+    return answers().answer(store(), evidence_query(query))
 
 
 @bp.post("/v1/evidence")
@@ -32,7 +32,7 @@ def get_evidence(query: dict) -> EvidenceResult:
 )
 def post_evidence(body: dict) -> EvidenceResult:
     """Supporting sentences for a claim sent as JSON."""
-    return find_evidence(store(), evidence_query(body))
+    return answers().answer(store(), evidence_query(body))
 
 
 def evidence_query(params: dict) -> EvidenceQuery:

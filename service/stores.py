@@ -1,4 +1,4 @@
-"""The app's article store, opened by the app factory and shared by its views."""
+"""The app's article store and answer cache, made by the app factory and shared by its views."""
 
 from __future__ import annotations
 
@@ -6,16 +6,25 @@ from flask import Flask, current_app
 
 from index.store import Store
 
+from .answers import AnswerCache
+
 KEY = "provenance.store"
+ANSWERS_KEY = "provenance.answers"
 
 
 def init_store(app: Flask) -> Store:
     """Open the index named by the app's configuration."""
     config = app.config["PROVENANCE"]
     app.extensions[KEY] = Store(config.index_dir, lock_timeout=config.lock_timeout)
+    app.extensions[ANSWERS_KEY] = AnswerCache(config.answer_cache)
     return app.extensions[KEY]
 
 
 def store() -> Store:
     """The current app's store."""
     return current_app.extensions[KEY]
+
+
+def answers() -> AnswerCache:
+    """The current app's answer cache."""
+    return current_app.extensions[ANSWERS_KEY]

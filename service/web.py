@@ -7,12 +7,11 @@ from marshmallow import ValidationError
 from werkzeug.datastructures import MultiDict
 
 from index import render
-from index.evidence import find_evidence
 
 from .api import READ, authorize, load_query
 from .evidence import evidence_query
 from .schemas import EvidencePageSchema
-from .stores import store
+from .stores import answers, store
 
 bp = Blueprint("web", __name__)
 
@@ -29,7 +28,7 @@ def page() -> tuple[str, int]:
         query = evidence_query(load_query(EvidencePageSchema, asked))
     except ValidationError as exc:
         return render_template("index.html", errors=field_messages(exc.messages), **shown), 422
-    result = find_evidence(store(), query)
+    result = answers().answer(store(), query)
     return render_template("index.html", result=result, asked=asked, **shown), 200
 
 

@@ -5,7 +5,7 @@ import pytest
 from index.articles import build_article
 from index.errors import ArticleConflict, ArticleNotFound, IndexBusy
 from index.evidence import EvidenceQuery, find_evidence
-from index.store import ArticleFilter, Store
+from index.store import MAX_SEGMENTS, ArticleFilter, Store
 
 
 def article(i: int, text: str | None = None, **kw):
@@ -115,3 +115,14 @@ def test_a_searcher_snapshot_still_reads_an_article_deleted_since(tmp_path):
     assert reader.get("a001", snapshot).article.id == "a001"
     with pytest.raises(ArticleNotFound):
         reader.get("a001")
+
+
+def test_a_two_process_bulk_load_keeps_every_document_in_a_bounded_number_of_segments(tmp_path):
+    store = Store(tmp_path / "index", procs=2)
+    # 12 commits of two segments each: more than MAX_SEGMENTS, so the smallest are merged.
+    results = store.add_many([article(i) for i in range(60)], batch_size=5)
+    assert [r.sentences for r in results] == [2] * 60
+    assert store.counts() == {"articles": 60, "sentences": 120}
+    assert len(store.ix._segments()) <= MAX_SEGMENTS
+    assert find_evidence(store, EvidenceQuery("zebra42 crossed")).evidence[0].article.id == "a042"
+    store.close()
