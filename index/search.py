@@ -153,19 +153,24 @@ def find_candidates(
         if restriction
         else None
     )
-    pool = _accumulate(searcher, deciding.terms, allowed)
+    pool = _accumulate(searcher, deciding, allowed)
     pooled = heapq.nlargest(POOL_FACTOR * limit, pool, key=pool.get)
     fields = {d: dict(searcher.stored_fields(d)) for d in pooled}
     scores = {d: pool[d] for d in pooled}
-    if common.terms:
-        for docnum, score in _stored_scores(searcher, common.terms, fields).items():
+    if common:
+        for docnum, score in _stored_scores(searcher, common, fields).items():
             scores[docnum] += score
     best = heapq.nlargest(limit, scores, key=scores.get)
     return [Candidate(d, fields[d], scores[d]) for d in best]
 
 
-def _split_by_frequency(searcher: Searcher, claim: Claim) -> tuple[Claim, Claim]:
-    """The claim's rarest terms, at least MIN_DECIDING, within the postings budget; the rest."""
+def _split_by_frequency(
+    searcher: Searcher, claim: Claim
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The claim's rarest terms, at least MIN_DECIDING, within the postings budget; the rest.
+
+    Both in claim order.
+    """
     frequency = {t: searcher.doc_frequency(S.TEXT_FIELD, t) for t in claim.terms}
     deciding: set[str] = set()
     postings = 0
@@ -174,12 +179,10 @@ def _split_by_frequency(searcher: Searcher, claim: Claim) -> tuple[Claim, Claim]
             break
         deciding.add(term)
         postings += frequency[term]
-    return _with_terms(claim, deciding), _with_terms(claim, set(claim.terms) - deciding)
-
-
-def _with_terms(claim: Claim, terms: set[str]) -> Claim:
-    words = (ClaimWord(w.surface, tuple(t for t in w.terms if t in terms)) for w in claim.words)
-    return Claim(claim.text, tuple(w for w in words if w.terms))
+    return (
+        tuple(t for t in claim.terms if t in deciding),
+        tuple(t for t in claim.terms if t not in deciding),
+    )
 
 
 #: Where a claim term is looked for, and the weight of a match there (the sentence's own text
@@ -190,17 +193,18 @@ FIELD_BOOSTS = {S.TEXT_FIELD: 1.0, S.TITLE: TITLE_BOOST, S.SPEAKER: SPEAKER_BOOS
 def _accumulate(searcher: Searcher, terms: tuple[str, ...], allowed: set[int] | None):
     """Every sentence holding any of the terms in any field, with its summed BM25 (an OR).
 
-    The scores of ``claim_query`` through Whoosh's matchers, at a fraction of the cost per
-    posting: postings are decoded a block at a time and BM25 is computed inline.
+    The scores Whoosh's matchers give an OR of ``Term(field, term, boost)`` over
+    :data:`FIELD_BOOSTS`, at a fraction of the cost per posting: postings are decoded a block
+    at a time and BM25 is computed inline.
     """
     scores: dict[int, float] = defaultdict(float)
     for sub, offset in searcher.leaf_searchers():
         reader = sub.reader()
         for field, boost in FIELD_BOOSTS.items():
+            lengths, norm = _field_lengths(reader, field), _bm25_norms(searcher, field)
             for term in terms:
                 if (field, term) not in reader:
                     continue
-                lengths, norm = _field_lengths(reader, field), _bm25_norms(searcher, field)
                 weight = boost * _bm25_weight(searcher, field, term)
                 for ids, tfs in _postings(reader, field, term):
                     for docnum, tf in zip(ids, tfs, strict=True):
