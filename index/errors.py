@@ -28,4 +28,4 @@ class IndexBusy(ProvenanceError):
 
 
 class WriteIncomplete(ProvenanceError):
-    """A commit holds fewer documents than were written (a writer process's work was lost)."""
+    """A writer process ended without its segment; nothing of the batch was committed."""

@@ -125,9 +125,8 @@ def build_schema() -> Schema:
             DOC_ID: ID(unique=True, stored=True),
             KIND: ID(stored=True),
             ARTICLE_ID: ID(stored=True, sortable=True),
-            TEXT_FIELD: TEXT(
-                analyzer=ANALYZER, stored=True, phrase=False
-            ),  # positions: never queried
+            # No positions: no query reads them (proximity is computed from the stored text).
+            TEXT_FIELD: TEXT(analyzer=ANALYZER, stored=True, phrase=False),
             TITLE: TEXT(analyzer=ANALYZER, phrase=False),
             SPEAKER: TEXT(analyzer=ANALYZER, phrase=False),
             ATTRIBUTION: STORED,

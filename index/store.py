@@ -183,6 +183,8 @@ class Store:
         """
         results: list[WriteResult] = []
         for batch in _batches(articles, batch_size or self.batch_size):
+            # Not ``with writer``: its exit does not cancel when commit itself raises
+            # (WriteIncomplete), which would leave the lock held and the segments half made.
             writer = self._writer()
             try:
                 results.extend(_write_batch(writer, batch, replace))
