@@ -201,10 +201,11 @@ def _accumulate(searcher: Searcher, terms: tuple[str, ...], allowed: set[int] | 
     for sub, offset in searcher.leaf_searchers():
         reader = sub.reader()
         for field, boost in FIELD_BOOSTS.items():
+            present = [t for t in terms if (field, t) in reader]
+            if not present:  # an empty segment has no length columns to read either
+                continue
             lengths, norm = _field_lengths(reader, field), _bm25_norms(searcher, field)
-            for term in terms:
-                if (field, term) not in reader:
-                    continue
+            for term in present:
                 weight = boost * _bm25_weight(searcher, field, term)
                 for ids, tfs in _postings(reader, field, term):
                     for docnum, tf in zip(ids, tfs, strict=True):
