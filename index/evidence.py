@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 from whoosh.searching import Searcher
 
@@ -111,10 +111,7 @@ class Judged:
     candidate: Candidate
     view: SentenceView
     judgement: Judgement
-    meta: dict = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.meta = json.loads(self.candidate.fields[S.META])
+    meta: dict  # the sentence's article fields, decoded once from its stored META
 
     @property
     def published_key(self) -> str:
@@ -160,9 +157,9 @@ def judge_candidates(searcher: Searcher, claim: Claim, query: EvidenceQuery) -> 
 
 def _judge(claim: Claim, candidate: Candidate, idf: dict[str, float], retrieval: float) -> Judged:
     said = candidate.fields.get(S.ATTRIBUTION)
-    title = json.loads(candidate.fields[S.META]).get("title")
-    view = SentenceView.of(candidate.text, title, said[0] if said else None, retrieval)
-    return Judged(candidate, view, judge(claim, view, idf))
+    meta = json.loads(candidate.fields[S.META])
+    view = SentenceView.of(candidate.text, meta.get("title"), said[0] if said else None, retrieval)
+    return Judged(candidate, view, judge(claim, view, idf), meta)
 
 
 def fold_copies(judged: list[Judged]) -> list[list[Judged]]:
