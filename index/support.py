@@ -124,15 +124,9 @@ def negation_mismatch(claim: Claim, s: SentenceView, idf: dict[str, float]) -> f
 def number_conflict(claim: Claim, s: SentenceView, idf: dict[str, float]) -> float:
     """1 when the claim states a number, month or weekday the sentence lacks while stating
     another of its kind (2014 vs 2016, June vs May, Thursday vs Friday)."""
-    claimed, stated = numbers(claim.text), numbers(s.text)
-    for n in claimed - stated:
-        if any(_is_year(n) == _is_year(m) for m in stated):
-            return 1.0
-    claimed_days, stated_days = date_words(claim.text), date_words(s.text)
-    for kind, _ in claimed_days - stated_days:
-        if any(kind == other for other, _ in stated_days):
-            return 1.0
-    return 0.0
+    claimed, stated = _kinded(claim.text), _kinded(s.text)
+    kinds = {kind for kind, _ in stated}
+    return float(any(kind in kinds for kind, _ in claimed - stated))
 
 
 def number_missing(claim: Claim, s: SentenceView, idf: dict[str, float]) -> float:
@@ -199,6 +193,11 @@ def date_words(text: str) -> set[tuple[str, str]]:
             if full:
                 found.add((kind, full))
     return found
+
+
+def _kinded(text: str) -> set[tuple[str, str]]:
+    """The numbers, months and weekdays a text states, each with its kind (years apart)."""
+    return {("year" if _is_year(n) else "number", n) for n in numbers(text)} | date_words(text)
 
 
 def _is_year(n: str) -> bool:
