@@ -323,12 +323,12 @@ def answer_curve(rows, model: Model, cases: Sequence[Case], thresholds: Iterable
     scored = [(model.score(f), f, y, i, ref) for f, y, i, ref in rows]
     with_support = [i for i, c in enumerate(cases) if c.supports]
     refutes = sum(len(c.refutes) for c in cases) or 1
+    by_case: dict[int, list[int]] = {}  # each case's rows, for the per-claim cut
+    for n, (*_, i, _) in enumerate(scored):
+        by_case.setdefault(i, []).append(n)
     curve = []
     for t in thresholds:
         stances = [stance(f, score, t) for score, f, *_ in scored]
-        by_case: dict[int, list[int]] = {}
-        for n, (*_, i, _) in enumerate(scored):
-            by_case.setdefault(i, []).append(n)
         for members in by_case.values():
             cut = within_reach(
                 [scored[n][0] for n in members], [stances[n] for n in members], model.relative
