@@ -11,7 +11,8 @@ from pathlib import Path
 
 from .articles import Article, article_from_mapping, parse_raw
 from .errors import InvalidArticle
-from .store import CREATED, REPLACED, UNCHANGED, Store, WriteResult
+from .records import WriteResult, WriteStatus
+from .store import Store
 
 SUFFIXES = (".txt", ".json", ".jsonl", ".ndjson")
 NDJSON_SUFFIXES = (".jsonl", ".ndjson")
@@ -103,11 +104,11 @@ class IngestReport:
     def summary(self) -> str:
         """One line: articles by outcome, sentences indexed, errors and the files they are in."""
         sentences = sum(r.sentences for r in self.results)
-        unchanged = self.count(UNCHANGED)
+        unchanged = self.count(WriteStatus.UNCHANGED)
         skipped = {0: "", 1: " (a duplicate, skipped)"}.get(unchanged, " (duplicates, skipped)")
         line = (
-            f"{plural(len(self.results), 'article')}: {self.count(CREATED)} new, "
-            f"{self.count(REPLACED)} replaced, {unchanged} unchanged{skipped}; "
+            f"{plural(len(self.results), 'article')}: {self.count(WriteStatus.CREATED)} new, "
+            f"{self.count(WriteStatus.REPLACED)} replaced, {unchanged} unchanged{skipped}; "
             f"{plural(sentences, 'sentence')} indexed; {plural(len(self.errors), 'error')}"
         )
         files = list(dict.fromkeys(e.file for e in self.errors))

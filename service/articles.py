@@ -9,7 +9,7 @@ from werkzeug.routing import BaseConverter
 
 from index.articles import ID_PATTERN, Article, build_article, parse_raw
 from index.ingest import SourceError, read_ndjson
-from index.store import CREATED, ArticleFilter, StoredArticle, WriteResult
+from index.records import ArticleFilter, StoredArticle, WriteResult, WriteStatus
 
 from .api import JSON, NDJSON, TEXT, WRITE, operation, respond
 from .errors import ArticleTooLarge
@@ -128,7 +128,7 @@ def bulk_articles() -> list[Article]:
 def written(result: WriteResult) -> Response:
     """201 with a Location for a new article, else 200."""
     count_ingested([result])
-    if result.status == CREATED:
+    if result.status == WriteStatus.CREATED:
         location = url_for("articles.get_article", article_id=result.id)
         return respond(WriteResultSchema, result, 201, {"Location": location})
     return respond(WriteResultSchema, result, 200)
@@ -147,7 +147,7 @@ def article_out(stored: StoredArticle) -> dict:
 
 
 def _any_created(results: list[WriteResult]) -> bool:
-    return any(r.status == CREATED for r in results)
+    return any(r.status == WriteStatus.CREATED for r in results)
 
 
 def _text_body() -> str:

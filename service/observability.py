@@ -27,7 +27,7 @@ from prometheus_client import (
 )
 from prometheus_client.core import GaugeMetricFamily, Metric
 
-from index.store import WriteResult
+from index.records import WriteResult
 
 from .api import TEXT, operation
 from .stores import store

@@ -137,6 +137,13 @@ def server(tmp_path: Path) -> Iterator[Server]:
     stop_server(s)
 
 
+def run_lab(*args: str) -> subprocess.CompletedProcess:
+    """Run ``python -m lab`` from the source checkout."""
+    return subprocess.run(
+        [sys.executable, "-m", "lab", *args], capture_output=True, text=True, timeout=300, cwd=ROOT
+    )
+
+
 def run_cli(*args: str, index_dir: Path) -> subprocess.CompletedProcess:
     """Run the installed ``provenance`` console script."""
     return subprocess.run(
