@@ -23,7 +23,8 @@ from __future__ import annotations
 import os
 import threading
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -135,6 +136,7 @@ class Retrieval:
         lengths = np.array([byte_to_length(n) for n in range(256)], dtype=np.float64)
         self.norms = {f: self._norm(f, lengths) for f in FIELD_BOOSTS}
         self._lock = threading.Lock()
+        self._local = threading.local()
         self._deleted: np.ndarray | None = None
 
     def _norm(self, field: str, length):
@@ -152,34 +154,43 @@ class Retrieval:
         plan = sorted(self._plan(terms), key=lambda t: -t.bound)
         if not plan or limit <= 0:
             return []
-        scores = self._blank(where)
-        seen = np.zeros(self.size, dtype=bool)
-        pool: list[np.ndarray] = []
-        floor = -np.inf
+        with self._scratch(where) as (scores, seen, touched):
+            return self._top(plan, scores, seen, touched, limit, prune)
+
+    def _top(
+        self,
+        plan: list[_Term],
+        scores: np.ndarray,
+        seen: np.ndarray,
+        touched: list[np.ndarray],  # filled with each document once, as first reached
+        limit: int,
+        prune: bool,
+    ) -> list[Scored]:
+        best, floor = _EMPTY, -np.inf
         rest = sum(t.bound for t in plan)
-        read = 0
-        for read, term in enumerate(plan):  # noqa: B007 - ``read`` is used after the loop
-            if prune and rest < floor:
+        read = len(plan)
+        for i, term in enumerate(plan):
+            if prune and rest < floor:  # no document unreached so far can enter the top
+                read = i
                 break
             for part in term.parts:
                 part.add_into(scores)
                 new = part.ids[~seen[part.ids]]
                 seen[new] = True
-                pool.append(new)
+                touched.append(new)
             rest -= term.bound
-            floor = _kth(scores, np.concatenate(pool), limit)
-        else:
-            read = len(plan)
-        docs = np.sort(np.concatenate(pool)) if pool else np.zeros(0, dtype=np.int64)
+            if prune:
+                best, floor = _best(scores, seen, best, [p.ids for p in term.parts], limit)
+        docs = np.concatenate(touched) if touched else _EMPTY
         for term in plan[read:]:
             docs = docs[scores[docs] + rest >= floor]  # those that can still make the top
             for part in term.parts:
                 part.add_found(scores, docs)
             rest -= term.bound
-            floor = max(floor, _kth(scores, docs, limit))
+            floor = max(floor, _kth(scores[docs], limit))
         docs = docs[np.isfinite(scores[docs]) & (scores[docs] > 0)]
-        best = docs[np.lexsort((docs, -scores[docs]))][:limit]
-        return [Scored(int(d), float(scores[d])) for d in best]
+        ranked = docs[np.lexsort((docs, -scores[docs]))][:limit]
+        return [Scored(int(d), float(scores[d])) for d in ranked]
 
     def _plan(self, terms: Sequence[str]) -> list[_Term]:
         """Each term's postings in every field and segment, with its bound; absent terms dropped."""
@@ -208,18 +219,36 @@ class Retrieval:
                 planned.append(term)
         return planned
 
-    def _blank(self, where: ArticleFilter) -> np.ndarray:
-        """Zero scores, minus infinity for documents outside ``where`` or deleted."""
-        if where.is_everything:
-            scores = np.zeros(self.size)
-        else:
+    @contextmanager
+    def _scratch(
+        self, where: ArticleFilter
+    ) -> Iterator[tuple[np.ndarray, np.ndarray, list[np.ndarray]]]:
+        """Score and reached-flag arrays over every document, zero but for excluded ones.
+
+        Unfiltered queries reuse one pair per thread and zero only what they touched: clearing
+        a million scores per query cost more than scoring the rare terms.
+        """
+        if not where.is_everything:
             scores = np.full(self.size, -np.inf)
             allowed = self.searcher.docs_for_query(
                 And([Term(S.KIND, S.SENTENCE_KIND), filter_query(where)])
             )
             scores[np.fromiter(allowed, dtype=np.int64)] = 0.0
-        scores[self.deleted] = -np.inf
-        return scores
+            scores[self.deleted] = -np.inf
+            yield scores, np.zeros(self.size, dtype=bool), []
+            return
+        local = self._local
+        if getattr(local, "scores", None) is None:
+            local.scores, local.seen = np.zeros(self.size), np.zeros(self.size, dtype=bool)
+            local.scores[self.deleted] = -np.inf
+        touched: list[np.ndarray] = []
+        try:
+            yield local.scores, local.seen, touched
+        finally:
+            for docs in touched:
+                local.scores[docs] = 0.0
+                local.seen[docs] = False
+            local.scores[self.deleted] = -np.inf
 
     @property
     def deleted(self) -> np.ndarray:
@@ -230,11 +259,38 @@ class Retrieval:
             return self._deleted
 
 
-def _kth(scores: np.ndarray, docs: np.ndarray, k: int) -> float:
-    """The ``k``-th highest score among distinct ``docs`` (minus infinity when fewer)."""
-    if len(docs) < k:
+_EMPTY = np.zeros(0, dtype=np.int64)
+
+
+def _kth(values: np.ndarray, k: int) -> float:
+    """The ``k``-th highest of ``values`` (minus infinity when fewer)."""
+    if len(values) < k:
         return -np.inf
-    return float(np.partition(scores[docs], len(docs) - k)[len(docs) - k])
+    return float(np.partition(values, len(values) - k)[len(values) - k])
+
+
+def _best(
+    scores: np.ndarray, mark: np.ndarray, best: np.ndarray, changed: list[np.ndarray], k: int
+) -> tuple[np.ndarray, float]:
+    """The ``k`` best of ``best`` and the ``changed`` documents, and the ``k``-th score.
+
+    Any ``k`` distinct documents' partial scores give a floor the final ``k``-th score is not
+    under; taking the previous best and the documents the last term reached keeps it high.
+    ``mark`` (every entry true for reached documents) is borrowed to drop duplicates.
+    """
+    pieces = [best]
+    mark[best] = False
+    for docs in changed:
+        fresh = docs[mark[docs]]
+        mark[fresh] = False
+        pieces.append(fresh)
+    candidates = np.concatenate(pieces)
+    mark[candidates] = True
+    if len(candidates) <= k:
+        return candidates, _kth(scores[candidates], k)
+    at = np.argpartition(scores[candidates], len(candidates) - k)[len(candidates) - k :]
+    chosen = candidates[at]
+    return chosen, float(scores[chosen].min())
 
 
 def filter_query(where: ArticleFilter):
