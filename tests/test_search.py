@@ -60,8 +60,15 @@ def filled(tmp_path_factory) -> Store:
 
 
 def assert_same_top(found, expected):
-    assert [d for d, _ in found] == [d for d, _ in expected]
+    """The same scores in the same order, and the same documents but where scores tie.
+
+    Whoosh breaks a tie at the cut-off by the order its collector met the documents in;
+    either tied document is a right answer.
+    """
     assert [s for _, s in found] == pytest.approx([s for _, s in expected], rel=1e-9)
+    cutoff = expected[-1][1] if expected else None
+    above = {d for d, s in expected if s > cutoff * (1 + 1e-9)}
+    assert above <= {d for d, _ in found}
 
 
 @pytest.mark.parametrize("limit", [1, 3, 10, 100])
