@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 
 from .backend import ArticleStore, Snapshot
 from .claims import Claim, analyse_claim
-from .provenance import Attribution, attribute, same_statement
+from .provenance import Attribution, attribute, similar_sizes
 from .records import ArticleFilter, ArticleRef, SentenceHit, StoredArticle
 from .support import (
     SUPPORTS,
@@ -147,19 +147,25 @@ def _judge(claim: Claim, hit: SentenceHit, idf: dict[str, float], retrieval: flo
 def fold_copies(judged: list[Judged]) -> list[list[Judged]]:
     """Group near-identical sentences of different articles; best group first.
 
-    Each group's first member is its best-scored sentence, which decides its stance.
+    Each group's first member is its best-scored sentence, which decides its stance. Term sets
+    are compared as bit masks (one bit per distinct term of the candidates): every candidate
+    meets every group, and set intersections made that the slowest step of an answer.
     """
+    bits: dict[str, int] = {}
     groups: list[list[Judged]] = []
+    heads: list[tuple[int, int]] = []  # each group's first member: (term mask, term count)
     articles: list[set[str]] = []  # each group's article ids, kept as the group grows
     for j in sorted(judged, key=lambda j: -j.judgement.score):
         terms, article = j.view.terms, j.hit.article.id
-        for g, ids in zip(groups, articles, strict=True):
-            if article not in ids and same_statement(g[0].view.terms, terms):
+        mask = sum(1 << bits.setdefault(t, len(bits)) for t in terms)
+        for g, (head, size), ids in zip(groups, heads, articles, strict=True):
+            if article not in ids and similar_sizes((head & mask).bit_count(), size, len(terms)):
                 g.append(j)
                 ids.add(article)
                 break
         else:
             groups.append([j])
+            heads.append((mask, len(terms)))
             articles.append({article})
     return groups
 

@@ -134,15 +134,14 @@ def _full_name(name: str, preceding: Sequence[str]) -> str:
     return name
 
 
-def same_statement(a: frozenset[str], b: frozenset[str]) -> bool:
-    """Near-identical sentences by their analysed terms: wire copies with small edits fold.
+def similar_sizes(shared: int, a: int, b: int) -> bool:
+    """Whether term sets of sizes ``a`` and ``b`` sharing ``shared`` terms say the same thing.
 
     Dice similarity catches light rewording; the overlap coefficient catches a copy with an
     added or dropped clause ("in a phone briefing attended by AFP").
     """
     if not a or not b:
         return False
-    shared = len(a & b)
-    dice = 2 * shared / (len(a) + len(b))
-    overlap = shared / min(len(a), len(b))
-    return dice >= 0.6 or (overlap >= 0.8 and min(len(a), len(b)) >= 4)
+    dice = 2 * shared / (a + b)
+    overlap = shared / min(a, b)
+    return dice >= 0.6 or (overlap >= 0.8 and min(a, b) >= 4)
