@@ -1,4 +1,4 @@
-"""The ``provenance`` command: ingest, search, stats, reindex and serve from the shell."""
+"""The ``provenance`` command: ingest, search, stats, eval, bench and serve."""
 
 from __future__ import annotations
 

@@ -121,7 +121,9 @@ def matches(shown: str, printed: str) -> bool:
 def run(command: str, cwd: Path, origin: str) -> str:
     """Run one example with bash in the block's directory; stdout and stderr as one stream."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("PROVENANCE_")}
-    env.update(KEY=KEY, PATH=f"{Path(sys.executable).parent}{os.pathsep}{env['PATH']}")
+    # COLUMNS: argparse wraps help to the terminal; the docs show an 80-column one.
+    bin_dir = Path(sys.executable).parent  # where ``provenance`` is installed
+    env.update(KEY=KEY, COLUMNS="80", PATH=f"{bin_dir}{os.pathsep}{env['PATH']}")
     done = subprocess.run(
         ["bash", "-c", command.replace(SHOWN_ORIGIN, origin)],
         cwd=cwd,
