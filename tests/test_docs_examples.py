@@ -30,6 +30,7 @@ from index.store import Store
 from .conftest import ROOT, start_server, stop_server
 
 DOC_FILES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+LINK = re.compile(r"\]\(([^)\s]+)\)")
 #: The write key the examples use; docs/api.md says to start the service with it.
 KEY = "change-me"
 UPDATE = os.environ.get("DOCS_EXAMPLES_UPDATE") == "1"
@@ -193,6 +194,25 @@ def test_every_curl_and_cli_example_is_in_a_console_block() -> None:
     ]
     assert hidden == []
     assert len(CONSOLE_BLOCKS) >= 5
+
+
+def anchors(path: Path) -> set[str]:
+    """The anchors GitHub gives a Markdown file's headings."""
+    headings = re.findall(r"^#+ (.+)$", path.read_text(encoding="utf-8"), re.M)
+    return {re.sub(r"[^\w\- ]", "", h.strip().lower()).replace(" ", "-") for h in headings}
+
+
+@pytest.mark.parametrize("path", [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))])
+def test_relative_links_lead_somewhere(path: Path) -> None:
+    broken = []
+    for target in LINK.findall(path.read_text(encoding="utf-8")):
+        if re.match(r"[a-z]+:", target):
+            continue  # an absolute URL
+        file, _, anchor = target.partition("#")
+        linked = (path.parent / file).resolve() if file else path
+        if not linked.exists() or (anchor and anchor not in anchors(linked)):
+            broken.append(target)
+    assert broken == []
 
 
 def test_readme_is_a_short_page_that_opens_with_the_two_commands() -> None:
