@@ -1,12 +1,13 @@
 """Every curl and CLI example in README.md and docs/*.md runs as written and prints what it shows.
 
 The convention (docs/README.md states it for writers): a fenced ``console`` block is a session
-of ``$ `` commands, each followed by the output it prints (stdout and stderr, as a terminal shows
-them). Each block runs in a fresh directory holding ``seeds/``, with ``provenance`` on PATH,
-``KEY`` set to a write key and the index at ``var/index``, seeded as ``make serve`` leaves it;
-a block that uses curl also gets a real gunicorn on that index, reached as ``localhost:8000``.
-A line ``...`` in the shown output stands for any number of lines. Other fenced blocks are not
-run, so they may not hold curl or provenance commands, except the long-running ones.
+of ``$ `` commands, each followed by the output it prints (stdout and stderr, as an 80-column
+terminal shows them). Each block runs in a fresh directory holding ``seeds/``, with
+``provenance`` on PATH, ``KEY`` set to a write key and the index at ``var/index``, seeded as
+``make serve`` leaves it; a block that uses curl also gets a real gunicorn on that index,
+reached as ``localhost:8000``. A line ``...`` in the shown output stands for any number of
+lines. Other fenced blocks are not run, so they may not hold curl or provenance commands,
+except the long-running ones.
 
 ``DOCS_EXAMPLES_UPDATE=1 pytest tests/test_docs_examples.py`` writes what each example printed
 into the docs wherever it differs from what they show (review the diff before committing it).
