@@ -1,4 +1,4 @@
-"""The ``provenance`` command: ingest, search, stats and serve from the shell.
+"""The ``provenance`` command: ingest, search, stats and serve.
 
 Benchmarks and evaluations are the lab's (``python -m lab``), not the product's.
 """
