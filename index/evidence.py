@@ -8,6 +8,8 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, replace
 
+import numpy as np
+
 from .backend import ArticleStore, Snapshot
 from .claims import Claim, analyse_claim
 from .provenance import Attribution, attribute, similar_sizes
@@ -147,27 +149,40 @@ def _judge(claim: Claim, hit: SentenceHit, idf: dict[str, float], retrieval: flo
 def fold_copies(judged: list[Judged]) -> list[list[Judged]]:
     """Group near-identical sentences of different articles; best group first.
 
-    Each group's first member is its best-scored sentence, which decides its stance. Term sets
-    are compared as bit masks (one bit per distinct term of the candidates): every candidate
-    meets every group, and set intersections made that the slowest step of an answer.
+    Each group's first member is its best-scored sentence, which decides its stance; a sentence
+    joins the first group whose head it repeats. Every pair's shared terms come from one matrix
+    product: comparing each candidate with each group in Python was the slowest step of an
+    answer.
     """
-    bits: dict[str, int] = {}
+    ranked = sorted(judged, key=lambda j: -j.judgement.score)
+    similar = _similar_pairs([j.view.terms for j in ranked])
     groups: list[list[Judged]] = []
-    heads: list[tuple[int, int]] = []  # each group's first member: (term mask, term count)
+    heads: list[int] = []  # each group's first member, as its rank
     articles: list[set[str]] = []  # each group's article ids, kept as the group grows
-    for j in sorted(judged, key=lambda j: -j.judgement.score):
-        terms, article = j.view.terms, j.hit.article.id
-        mask = sum(1 << bits.setdefault(t, len(bits)) for t in terms)
-        for g, (head, size), ids in zip(groups, heads, articles, strict=True):
-            if article not in ids and similar_sizes((head & mask).bit_count(), size, len(terms)):
-                g.append(j)
-                ids.add(article)
+    for rank, j in enumerate(ranked):
+        article = j.hit.article.id
+        for g in np.flatnonzero(similar[rank, heads]) if heads else ():
+            if article not in articles[g]:
+                groups[g].append(j)
+                articles[g].add(article)
                 break
         else:
             groups.append([j])
-            heads.append((mask, len(terms)))
+            heads.append(rank)
             articles.append({article})
     return groups
+
+
+def _similar_pairs(term_sets: list[frozenset[str]]) -> np.ndarray:
+    """Which pairs of term sets say the same thing (:func:`similar_sizes`), as a matrix."""
+    columns: dict[str, int] = {}
+    rows = [[columns.setdefault(t, len(columns)) for t in terms] for terms in term_sets]
+    has = np.zeros((len(rows), len(columns)), dtype=np.float32)
+    for i, row in enumerate(rows):
+        has[i, row] = 1.0
+    shared = has @ has.T
+    sizes = has.sum(axis=1)
+    return similar_sizes(shared, sizes[:, None], sizes[None, :])
 
 
 def _evidence(
