@@ -394,7 +394,40 @@ def format_rows(rows: list[Row]) -> str:
     return "\n".join(lines)
 
 
-def run(corpus_path: Path, sizes: list[int], queries: int, workdir: Path | None) -> list[Row]:
+def plot(rows: list[Row], path: Path) -> None:
+    """Latency and recall against archive size, one line per engine, side by side (a PNG)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, (speed, found) = plt.subplots(1, 2, figsize=(12, 4.5), constrained_layout=True)
+    for engine in dict.fromkeys(r.engine for r in rows):
+        mine = sorted((r for r in rows if r.engine == engine), key=lambda r: r.sentences)
+        sizes = [r.sentences for r in mine]
+        speed.plot(sizes, [r.times.pct(50) for r in mine], marker="o", label=f"{engine} p50")
+        speed.plot(sizes, [r.times.pct(99) for r in mine], marker=".", linestyle=":", alpha=0.6)
+        if mine[0].source_found is not None:
+            found.plot(sizes, [r.source_found for r in mine], marker="o", label=engine)
+    speed.set(
+        xscale="log", yscale="log", xlabel="sentences", ylabel="ms per claim (p50; p99 dotted)"
+    )
+    found.set(xscale="log", xlabel="sentences", ylabel="claims whose source sentence is found")
+    found.set_ylim(0, 1.02)
+    for ax in (speed, found):
+        ax.grid(True, which="both", alpha=0.3)
+        ax.legend(fontsize=7)
+    fig.suptitle("python -m lab bench: speed beside recall")
+    fig.savefig(path, dpi=110)
+
+
+def run(
+    corpus_path: Path,
+    sizes: list[int],
+    queries: int,
+    workdir: Path | None,
+    plot_to: Path | None = None,
+) -> list[Row]:
     """Bench every size in turn, printing each size's table as soon as it is measured."""
     rows: list[Row] = []
     keep = workdir is not None
@@ -405,6 +438,9 @@ def run(corpus_path: Path, sizes: list[int], queries: int, workdir: Path | None)
             size_rows = bench_size(corpus_path, size, queries, workdir if keep else Path(tmp))
             print(format_rows(size_rows), flush=True)
             rows.extend(size_rows)
+    if plot_to is not None:
+        plot(rows, plot_to)
+        print(f"plotted to {plot_to}")
     return rows
 
 
