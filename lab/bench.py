@@ -465,7 +465,7 @@ class HttpResult:
     claims_per_s: float
     latency_ms: dict[str, float]
     errors: str | None
-    worker_rss_mb: list[float]
+    worker_rss_mb: list[tuple[float, float]]  # (own, mapped) per worker
 
 
 def run_http(
@@ -475,18 +475,17 @@ def run_http(
     if shutil.which("wrk") is None:
         raise SystemExit("the HTTP bench needs wrk (Debian: apt-get install wrk)")
     corpus = load_corpus(corpus_path, size)
-    articles, sentences = corpus.articles, corpus.sentences
+    sentences = corpus.sentences
     # More distinct claims than the run can send, so no answer is ever served twice.
     claims = [c.text for c in make_claims(sentences, max(2000, 400 * seconds))]
     with tempfile.TemporaryDirectory(prefix="provenance-http-", dir=workdir) as tmp:
-        store = Store(Path(tmp) / "index", procs=2)
-        store.add_many(articles)
-        store.close()
+        index_dir = (workdir or Path(tmp)) / f"whoosh-{len(sentences)}"
+        build_ours(corpus, index_dir)[0].close()
         claims_file = Path(tmp) / "claims.txt"
         claims_file.write_text("\n".join(urllib.parse.quote(c) for c in claims) + "\n")
         script = Path(tmp) / "claims.lua"
         script.write_text(_WRK_SCRIPT)
-        with _gunicorn(Path(tmp) / "index") as (url, process):
+        with _gunicorn(index_dir) as (url, process):
             output = subprocess.run(
                 [
                     "wrk",
@@ -553,8 +552,8 @@ class _gunicorn:
         self.process.wait(timeout=30)
 
 
-def _worker_rss_mb(master: int) -> list[float]:
-    """Peak resident memory (VmHWM) of each gunicorn worker of ``master``."""
+def _worker_rss_mb(master: int) -> list[tuple[float, float]]:
+    """Each gunicorn worker's own memory and its mapped index pages (shared), in MB."""
     found = []
     for status in Path("/proc").glob("[0-9]*/status"):
         try:
@@ -562,11 +561,12 @@ def _worker_rss_mb(master: int) -> list[float]:
         except (OSError, ValueError):
             continue
         if fields.get("PPid", "").strip() == str(master):
-            found.append(int(fields["VmHWM"].split()[0]) / 1024)
+            own, mapped = (int(fields[k].split()[0]) / 1024 for k in ("RssAnon", "RssFile"))
+            found.append((own, mapped))
     return sorted(found)
 
 
-def _parse_wrk(output: str, sentences: int, rss: list[float]) -> HttpResult:
+def _parse_wrk(output: str, sentences: int, rss: list[tuple[float, float]]) -> HttpResult:
     latency = {
         m.group(1): _ms(m.group(2), m.group(3))
         for m in re.finditer(r"^\s+(\d+)%\s+([\d.]+)(us|ms|s)\s*$", output, re.MULTILINE)
@@ -583,9 +583,9 @@ def _ms(value: str, unit: str) -> float:
 def format_http(result: HttpResult) -> str:
     """One line of figures for the HTTP run."""
     pcts = ", ".join(f"p{k} {v:.1f} ms" for k, v in result.latency_ms.items())
-    rss = ", ".join(f"{r:.0f}" for r in result.worker_rss_mb)
+    rss = ", ".join(f"{own:.0f} own + {mapped:.0f} mapped" for own, mapped in result.worker_rss_mb)
     return (
         f"HTTP, {result.sentences:,} sentences, gunicorn 2 workers: "
-        f"{result.claims_per_s:.1f} claims/s; {pcts}; worker peak RSS MB: {rss}; "
+        f"{result.claims_per_s:.1f} claims/s; {pcts}; worker RSS MB at the end: {rss}; "
         f"errors: {result.errors or 'none'}"
     )
