@@ -16,7 +16,9 @@ def create_app(config: Config | None = None) -> Flask:
     config = config or Config.from_env()
     app = Flask(__name__)
     app.config["PROVENANCE"] = config
-    app.config["MAX_CONTENT_LENGTH"] = config.max_request_bytes
+    # One byte over the cap: werkzeug cuts a chunked body at this length without a word, so a
+    # body that reaches it is known to be over the cap (service.api.body_bytes answers 413).
+    app.config["MAX_CONTENT_LENGTH"] = config.max_request_bytes + 1
     init_store(app)
     register_error_handlers(app)
     register_observability(app)

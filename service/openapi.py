@@ -157,7 +157,7 @@ def _body_content(op: Operation) -> dict:
         TEXT: {
             "schema": {
                 "type": "string",
-                "pattern": NON_BLANK.regex.pattern,
+                "pattern": NON_BLANK.pattern,
                 "description": "A raw article as found in seeds/.",
             }
         },
