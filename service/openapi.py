@@ -32,6 +32,7 @@ STATUS_TEXT = {
     404: "Not Found",
     409: "Conflict",
     413: "Content Too Large",
+    414: "URI Too Long",
     415: "Unsupported Media Type",
     422: "Unprocessable Content",
     503: "Service Unavailable",
@@ -44,6 +45,11 @@ FORMAT_PARAMETER = {
     "description": "`text` answers text/plain whatever the Accept header says (for browsers).",
 }
 SPEC_FILE = Path(__file__).resolve().parent.parent / "openapi.yaml"
+# Said by gunicorn before the app sees the request (service/gunicorn_conf.py), so not as JSON.
+LINE_TOO_LONG = (
+    "The request line (method, path and query) is over 8,190 bytes; gunicorn answers before "
+    "the service, in plain text. Send long claims with POST /v1/evidence."
+)
 
 
 def build_spec(app: Flask) -> APISpec:
@@ -128,6 +134,7 @@ def _operation(view, op: Operation, path_params: list[dict]) -> dict:
         response["headers"] = {REQUEST_ID: "RequestId"}
         if status == "503":
             response["headers"]["Retry-After"] = "RetryAfter"
+    doc["responses"]["414"] = {"description": LINE_TOO_LONG}  # no request id: the app never ran
     return doc
 
 
