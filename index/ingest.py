@@ -51,11 +51,29 @@ def seed_files() -> list[Path]:
     return sorted(Path(str(p)) for p in root.iterdir() if p.name.endswith(".txt"))
 
 
-def seed_if_empty(store: Store) -> list[WriteResult]:
-    """Index the shipped seeds when the index holds no article (the default corpus)."""
-    if not store.is_empty():
+#: A file in the index directory: the index has been used, so it is never seeded (again).
+USED_MARKER = "USED"
+
+
+def seed_if_new(store: Store) -> list[WriteResult]:
+    """Index the shipped seeds into a never-used index (the default corpus), once.
+
+    An index that held articles, or was seeded, is marked used: emptied on purpose, it stays
+    empty. Two processes starting at once both seed; the second finds the seeds unchanged.
+    """
+    marker = store.path / USED_MARKER
+    if marker.exists():
         return []
-    return store.add_many(a for a in read_paths(seed_files()) if isinstance(a, Article))
+    added = []
+    if store.is_empty():
+        added = store.add_many(a for a in read_paths(seed_files()) if isinstance(a, Article))
+    mark_used(store)
+    return added
+
+
+def mark_used(store: Store) -> None:
+    """Record that the index at ``store`` is in use, so it is never seeded."""
+    (store.path / USED_MARKER).touch()
 
 
 def expand(paths: Iterable[Path]) -> Iterator[Path]:
@@ -158,6 +176,7 @@ def ingest_paths(
     ``progress(n)`` is called as ``n`` more inputs are done (written, or found unreadable).
     """
     report = IngestReport()
+    mark_used(store)  # an operator's index: emptied later, it must not fill with seeds
 
     def articles() -> Iterator[Article]:
         for item in read_paths(paths):

@@ -43,17 +43,17 @@ if _OWN_METRICS_DIR:
 
 
 def on_starting(server):
-    """Before workers fork: clear old metric files; index the seeds when the index is empty."""
-    from index.ingest import seed_if_empty
+    """Before workers fork: clear old metric files; index the seeds into a never-used index."""
+    from index.ingest import seed_if_new
     from index.store import Store
     from service.config import Config
 
     for stale in Path(os.environ["PROMETHEUS_MULTIPROC_DIR"]).glob("*.db"):
         stale.unlink()
     store = Store(Config.from_env().index_dir)
-    added = seed_if_empty(store)
+    added = seed_if_new(store)
     if added:
-        server.log.info("indexed %d seed articles into an empty index", len(added))
+        server.log.info("indexed %d seed articles into a new index", len(added))
     store.close()
 
 
