@@ -91,7 +91,8 @@ def build_spec(app: Flask) -> APISpec:
             if name not in spec.components.schemas:
                 spec.components.schema(name, schema=schema)
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
-            spec.path(path=path, operations={method.lower(): _operation(view, op, params)})
+            operation = _operation(view, op, params, app.config["PROVENANCE"])
+            spec.path(path=path, operations={method.lower(): operation})
     return spec
 
 
@@ -106,7 +107,7 @@ def _path_parameters(app: Flask, rule: str) -> list[dict]:
     return params
 
 
-def _operation(view, op: Operation, path_params: list[dict]) -> dict:
+def _operation(view, op: Operation, path_params: list[dict], config: Config) -> dict:
     doc = {
         "operationId": view.__name__,
         "summary": (view.__doc__ or "").strip().splitlines()[0],
@@ -118,7 +119,7 @@ def _operation(view, op: Operation, path_params: list[dict]) -> dict:
     if op.text is not None:
         doc["parameters"].append(FORMAT_PARAMETER)
     if op.body is not None:
-        doc["requestBody"] = {"required": True, "content": _body_content(op)}
+        doc["requestBody"] = {"required": True, "content": _body_content(op, config)}
     if op.access == WRITE:
         doc["security"] = [{"bearer": []}]
     for status in sorted(set(op.errors) | ({422, 400} if op.query or op.body else set())):
@@ -158,7 +159,7 @@ def _ref(schema) -> dict:
     return {"$ref": f"#/components/schemas/{name}"}
 
 
-def _body_content(op: Operation) -> dict:
+def _body_content(op: Operation, config: Config) -> dict:
     described = {
         JSON: {"schema": op.body},
         TEXT: {
@@ -168,7 +169,15 @@ def _body_content(op: Operation) -> dict:
                 "description": "A raw article as found in seeds/.",
             }
         },
-        NDJSON: {"schema": {"type": "string", "description": "One JSON article per line."}},
+        NDJSON: {
+            "schema": {
+                "type": "string",
+                "description": (
+                    f"One JSON article per line, at most {config.max_bulk_articles:,} per request "
+                    "(PROVENANCE_MAX_BULK_ARTICLES); a body with more is refused whole with a 413."
+                ),
+            }
+        },
     }
     return {t: described[t] for t in op.body_types}
 
