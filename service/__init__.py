@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
-from flask import Flask
+from typing import TYPE_CHECKING
 
-from . import articles, evidence, health, web
 from .config import Config
-from .errors import register_error_handlers
-from .observability import register_observability
-from .stores import init_store
+
+if TYPE_CHECKING:
+    from flask import Flask
 
 
 def create_app(config: Config | None = None) -> Flask:
     """Build the service for ``config`` (default: read from the environment)."""
+    # Imported here, not at module level: gunicorn imports service.gunicorn_conf, in this package,
+    # and that module must set PROMETHEUS_MULTIPROC_DIR before anything imports prometheus-client.
+    from flask import Flask
+
+    from . import articles, evidence, health, web
+    from .errors import register_error_handlers
+    from .observability import register_observability
+    from .stores import init_store
+
     config = config or Config.from_env()
     app = Flask(__name__)
     app.config["PROVENANCE"] = config
