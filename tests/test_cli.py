@@ -97,3 +97,12 @@ def test_ingest_reports_a_bad_file_and_goes_on_with_the_rest(tmp_path):
     # Nothing poisoned was stored: searching prints without an error.
     searched = run_cli("search", "good article", index_dir=tmp_path / "ix")
     assert searched.returncode == 0 and "good article" in searched.stdout
+
+
+def test_ingest_keeps_line_separators_inside_jsonl_strings(tmp_path):
+    lines = tmp_path / "separators.jsonl"
+    text = "First sentence.\u2028Second sentence.\u0085Third sentence."
+    lines.write_text(json.dumps({"id": "sep", "text": text}, ensure_ascii=False) + "\n")
+    done = run_cli("ingest", str(lines), index_dir=tmp_path / "ix")
+    assert done.returncode == 0, done.stderr
+    assert Store(tmp_path / "ix").get("sep").article.text == text
