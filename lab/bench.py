@@ -25,7 +25,6 @@ import shutil
 import sqlite3
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 import urllib.parse
@@ -40,6 +39,7 @@ from index.records import ArticleFilter
 from index.search import Retrieval
 from index.sentences import split_sentences
 from index.store import Store
+from lab import gunicorn
 
 TOP_K = 50
 EXACT_K = 10
@@ -485,7 +485,7 @@ def run_http(
         claims_file.write_text("\n".join(urllib.parse.quote(c) for c in claims) + "\n")
         script = Path(tmp) / "claims.lua"
         script.write_text(_WRK_SCRIPT)
-        with _gunicorn(index_dir) as (url, process):
+        with gunicorn.serving(index_dir) as server:
             output = subprocess.run(
                 [
                     "wrk",
@@ -495,61 +495,15 @@ def run_http(
                     "--latency",
                     "-s",
                     str(script),
-                    url,
+                    server.url,
                 ],
                 env={**os.environ, "BENCH_CLAIMS": str(claims_file)},
                 capture_output=True,
                 text=True,
                 check=True,
             ).stdout
-            rss = _worker_rss_mb(process.pid)
+            rss = _worker_rss_mb(server.process.pid)
     return _parse_wrk(output, len(sentences), rss)
-
-
-class _gunicorn:
-    """gunicorn with the repository's config on a free loopback port, stopped on exit."""
-
-    def __init__(self, index_dir: Path) -> None:
-        self.index_dir = index_dir
-
-    def __enter__(self) -> tuple[str, subprocess.Popen]:
-        import socket
-
-        import requests
-
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            port = s.getsockname()[1]
-        root = Path(__file__).resolve().parent.parent
-        env = {
-            **os.environ,
-            "PROVENANCE_INDEX_DIR": str(self.index_dir),
-            "HOST": "127.0.0.1",
-            "PORT": str(port),
-            "WEB_CONCURRENCY": "2",
-            "GUNICORN_ACCESS_LOG": "",
-        }
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-c", str(root / "gunicorn.conf.py")],
-            cwd=root,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        url = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                if requests.get(url + "/readyz", timeout=5).status_code == 200:
-                    return url, self.process
-            except requests.ConnectionError:
-                time.sleep(0.1)  # waiting for the port to open, bounded by the deadline
-        self.__exit__()
-        raise SystemExit("gunicorn did not become ready within 60 s")
-
-    def __exit__(self, *exc: object) -> None:
-        self.process.terminate()
-        self.process.wait(timeout=30)
 
 
 def _worker_rss_mb(master: int) -> list[tuple[float, float]]:

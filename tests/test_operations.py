@@ -14,8 +14,9 @@ import requests
 
 from index.ingest import USED_MARKER, ingest_paths, seed_if_new
 from index.store import Store
+from lab.gunicorn import free_port
 
-from .conftest import AUTH, ROOT, free_port, start_server, stop_server
+from .conftest import AUTH, ROOT, start_server, stop_server
 
 
 def test_seeds_go_only_into_a_never_used_index(tmp_path):
