@@ -150,39 +150,31 @@ def fold_copies(judged: list[Judged]) -> list[list[Judged]]:
     """Group near-identical sentences of different articles; best group first.
 
     Each group's first member is its best-scored sentence, which decides its stance; a sentence
-    joins the first group whose head it repeats. Every pair's shared terms come from one matrix
-    product: comparing each candidate with each group in Python was the slowest step of an
-    answer.
+    joins the first group whose head it repeats. Heads are rows of a term-incidence matrix, so a
+    sentence meets every head in one gather: one Python comparison per pair was the slowest
+    step of an answer.
     """
     ranked = sorted(judged, key=lambda j: -j.judgement.score)
-    similar = _similar_pairs([j.view.terms for j in ranked])
+    columns: dict[str, int] = {}
+    term_columns = [[columns.setdefault(t, len(columns)) for t in j.view.terms] for j in ranked]
+    heads = np.zeros((len(ranked), len(columns)), dtype=np.int32)  # a row per group's head
+    head_sizes = np.zeros(len(ranked), dtype=np.int32)
     groups: list[list[Judged]] = []
-    heads: list[int] = []  # each group's first member, as its rank
     articles: list[set[str]] = []  # each group's article ids, kept as the group grows
-    for rank, j in enumerate(ranked):
-        article = j.hit.article.id
-        for g in np.flatnonzero(similar[rank, heads]) if heads else ():
+    for j, cols in zip(ranked, term_columns, strict=True):
+        article, count = j.hit.article.id, len(groups)
+        shared = heads[:count, cols].sum(axis=1)
+        for g in np.flatnonzero(similar_sizes(shared, head_sizes[:count], len(cols))):
             if article not in articles[g]:
                 groups[g].append(j)
                 articles[g].add(article)
                 break
         else:
+            heads[count, cols] = 1
+            head_sizes[count] = len(cols)
             groups.append([j])
-            heads.append(rank)
             articles.append({article})
     return groups
-
-
-def _similar_pairs(term_sets: list[frozenset[str]]) -> np.ndarray:
-    """Which pairs of term sets say the same thing (:func:`similar_sizes`), as a matrix."""
-    columns: dict[str, int] = {}
-    rows = [[columns.setdefault(t, len(columns)) for t in terms] for terms in term_sets]
-    has = np.zeros((len(rows), len(columns)), dtype=np.float32)
-    for i, row in enumerate(rows):
-        has[i, row] = 1.0
-    shared = has @ has.T
-    sizes = has.sum(axis=1)
-    return similar_sizes(shared, sizes[:, None], sizes[None, :])
 
 
 def _evidence(
