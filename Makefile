@@ -7,7 +7,8 @@ export PORT
 
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: serve test browser browser-test install install-test openapi lint docker-test clean
+.PHONY: serve test browser browser-test install install-test openapi lint docker-test clean \
+	cluster-up cluster-down
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python >= 3.11 is required")'
@@ -42,6 +43,13 @@ browser:
 
 openapi: install  ## regenerate openapi.yaml from the schemas
 	$(BIN)/python -m service openapi
+
+# A three-node OpenSearch cluster on loopback (Java 17 and Maven; see scripts/cluster.py).
+cluster-up:  ## fetch OpenSearch once, start three nodes, wait for green, print OPENSEARCH_URL
+	$(PYTHON) scripts/cluster.py up
+
+cluster-down:  ## stop all three nodes and remove their data
+	$(PYTHON) scripts/cluster.py down
 
 docker-test:  ## build the container image, run it and ask it a seed claim
 	scripts/docker-test.sh
