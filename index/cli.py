@@ -11,6 +11,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from .backend import BACKENDS, ArticleStore, OpenSearchSettings, open_store
 from .errors import IndexBusy, ProvenanceError
 from .evidence import EvidenceQuery, find_evidence
 from .ingest import count_inputs, ingest_paths, seed_if_empty
@@ -36,6 +37,13 @@ def main(argv: list[str] | None = None) -> int:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="provenance", description=__doc__)
+    parser.add_argument(
+        "--backend",
+        choices=BACKENDS,
+        default=os.environ.get("PROVENANCE_BACKEND", "whoosh"),
+        help="where the archive is: a Whoosh index directory, or the OpenSearch cluster at "
+        "OPENSEARCH_URL [%(default)s]",
+    )
     parser.add_argument("--index", default=DEFAULT_INDEX, help="index directory [%(default)s]")
     parser.add_argument(
         "--lock-timeout",
@@ -88,8 +96,14 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _store(args: argparse.Namespace, procs: int = 1) -> Store:
-    return Store(args.index, args.lock_timeout, procs=procs)
+def _store(args: argparse.Namespace, procs: int = 1) -> ArticleStore:
+    return open_store(
+        args.backend,
+        index_dir=args.index,
+        lock_timeout=args.lock_timeout,
+        procs=procs,
+        opensearch=OpenSearchSettings.from_env(),
+    )
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
