@@ -8,7 +8,7 @@ export PORT
 CHROMIUM := /usr/bin/chromium
 
 .PHONY: serve test browser browser-test install install-test openapi lint docker-test clean \
-	cluster-up cluster-down
+	cluster-up cluster-down java
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python >= 3.11 is required")'
@@ -24,7 +24,7 @@ install-test: $(BIN)/python
 serve: install  ## install, index the seeds if the index is empty, serve on $(PORT)
 	$(BIN)/gunicorn -c gunicorn.conf.py
 
-test: install-test browser  ## install and run the whole test suite, browser tests included
+test: install-test browser java  ## install and run the whole test suite, browser and cluster tests included
 	$(BIN)/python -m pytest
 
 browser-test: install-test browser  ## only the web page in headless Chromium; a missing browser fails
@@ -38,6 +38,18 @@ browser:
 	        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
 	    else \
 	        echo "*** $(CHROMIUM) missing and apt-get unusable: browser tests will skip ***"; \
+	    fi; \
+	fi
+
+# Java 17 and Maven for the OpenSearch cluster the store contract also runs on (scripts/cluster.py).
+# Installed when missing and apt-get is usable (root); otherwise those tests say why they skip.
+java:
+	@if ! command -v java >/dev/null || ! command -v mvn >/dev/null; then \
+	    if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	            --no-install-recommends openjdk-17-jdk-headless maven; \
+	    else \
+	        echo "*** java or mvn missing and apt-get unusable: OpenSearch tests will skip ***"; \
 	    fi; \
 	fi
 

@@ -43,6 +43,10 @@ RUN_AS = tuple(int(v) for v in os.environ.get("OPENSEARCH_RUN_AS", "65534:65534"
 START_TIMEOUT = float(os.environ.get("OPENSEARCH_START_TIMEOUT", "300"))
 
 
+class ClusterError(RuntimeError):
+    """The cluster could not be fetched or started."""
+
+
 #: The nodes this process started, kept so they can be reaped (and are not reported unreaped).
 _CHILDREN: dict[int, subprocess.Popen] = {}
 
@@ -69,13 +73,18 @@ def log(message: str) -> None:
     print(f"cluster: {message}", file=sys.stderr, flush=True)
 
 
+def tools_missing() -> list[str]:
+    """What the harness needs and this machine lacks: ``java``, ``mvn``."""
+    return [tool for tool in ("java", "mvn") if not shutil.which(tool)]
+
+
 def distribution() -> Path:
     """The unpacked distribution, fetched from Maven Central with Maven the first time."""
     home = HOME / f"opensearch-{VERSION}"
     if (home / "bin" / "opensearch").exists():
         return home
-    if not shutil.which("mvn") or not shutil.which("java"):
-        sys.exit("cluster: needs Java 17 and Maven (apt-get install openjdk-17-jdk-headless maven)")
+    if tools_missing():
+        raise ClusterError("needs Java 17 and Maven: apt-get install openjdk-17-jdk-headless maven")
     started = time.monotonic()
     HOME.mkdir(parents=True, exist_ok=True)
     fetch = ["mvn", "-q", "-B", "dependency:copy", f"-Dartifact={ARTIFACT}"]
@@ -233,7 +242,7 @@ def wait_for(nodes: list[Node], status: str = "green", timeout: float = START_TI
         if logs.exists():
             log(f"{node.name} log tail:\n" + "\n".join(logs.read_text().splitlines()[-15:]))
     down()
-    sys.exit(f"cluster: not {status} within {timeout:.0f}s")
+    raise ClusterError(f"not {status} within {timeout:.0f}s")
 
 
 def _alive(pid: int) -> bool:
@@ -280,6 +289,14 @@ def down() -> None:
 
 def main(argv: list[str]) -> int:
     """Run ``up``, ``down``, ``status`` or ``url``."""
+    try:
+        return _run(argv)
+    except ClusterError as exc:
+        log(f"error: {exc}")
+        return 1
+
+
+def _run(argv: list[str]) -> int:
     command = argv[1] if len(argv) > 1 else "status"
     if command == "up":
         print(url(up()))
