@@ -373,6 +373,11 @@ class OpenSearchStore:
             for article_id, (article, was) in plans.items()
         ]
         conflicts = self._flip(flips)
+        if conflicts:
+            # A flip the client retried (its node died after applying it) conflicts with
+            # itself: the article already holds our generation, and the write succeeded.
+            now = self._read(sorted(conflicts))
+            conflicts = {i for i in conflicts if not now[i] or now[i].generation != generations[i]}
         results: dict[str, WriteResult] = {}
         stale = []
         for article_id, (article, was) in plans.items():

@@ -298,3 +298,19 @@ def test_health_reports_the_backend_and_the_cluster(opensearch_settings):
     health = store.health()
     assert (health["backend"], health["status"], health["nodes"]) == ("opensearch", "green", 3)
     store.close()
+
+
+@pytest.mark.opensearch
+def test_a_writer_that_loses_the_flip_decides_again_and_leaves_no_sentences(opensearch_settings):
+    store = OpenSearchStore(opensearch_settings)
+    store.add(article(1, "The zebra crossed."))
+    read_before = store._read(["a001"])["a001"]
+    store.add(article(1, "The okapi crossed."), replace=True)  # another writer, meanwhile
+    mine = article(1, "The gazelle crossed. Twice.")
+    result = store._write_planned({"a001": (mine, read_before)})["a001"]
+    assert (result.status, result.sentences) == ("replaced", 2)
+    assert store.get("a001").article == mine
+    assert store.counts() == {"articles": 1, "sentences": 2}
+    live = store.client.count(index=store.sentences)["count"]
+    assert live == 2  # neither the other writer's generation nor the lost attempt is left
+    store.close()

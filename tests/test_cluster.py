@@ -1,0 +1,105 @@
+"""Faults on the real three-node cluster: a node killed mid-write loses no acknowledged article."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import replace
+
+import pytest
+
+from index.articles import build_article
+from index.opensearch_store import OpenSearchStore
+from index.search import analyse_claim
+from index.store import ArticleFilter
+from tests.opensearch_cluster import harness
+
+pytestmark = pytest.mark.opensearch
+WAIT = 120  # seconds any one step may take on a busy two-core machine before the test fails
+
+
+def article(i: int):
+    """An article whose first sentence alone holds its id as a word."""
+    article_id = f"z{i + 1:04d}"
+    return build_article(
+        f"Report {article_id} says the zebra crossed. The river was high.", id=article_id
+    )
+
+
+class Load:
+    """A writer adding articles one by one and a reader searching, both until stopped."""
+
+    def __init__(self, store: OpenSearchStore) -> None:
+        self.store = store
+        self.acknowledged: list[str] = []
+        self.searches = 0
+        self.errors: list[BaseException] = []
+        self.changed = threading.Condition()
+        self.stop = threading.Event()
+        self.threads = [
+            threading.Thread(target=self._run, args=(f,)) for f in (self._write, self._search)
+        ]
+
+    def _run(self, step) -> None:
+        i = 0
+        while not self.stop.is_set():
+            try:
+                step(i)
+            except Exception as exc:  # recorded: the test asserts there were none
+                self.errors.append(exc)
+            i += 1
+
+    def _write(self, i: int) -> None:
+        self.store.add(article(i))
+        with self.changed:
+            self.acknowledged.append(article(i).id)
+            self.changed.notify_all()
+
+    def _search(self, i: int) -> None:
+        terms = analyse_claim("zebra crossed").terms
+        assert self.store.snapshot().candidates(terms, ArticleFilter(), 5)
+        with self.changed:
+            self.searches += 1
+            self.changed.notify_all()
+
+    def wait_for(self, writes: int, searches: int) -> None:
+        with self.changed:
+            done = self.changed.wait_for(
+                lambda: len(self.acknowledged) >= writes and self.searches >= searches, WAIT
+            )
+        assert done, f"{len(self.acknowledged)} writes, {self.searches} searches in {WAIT}s"
+
+    def __enter__(self) -> Load:
+        for t in self.threads:
+            t.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop.set()
+        for t in self.threads:
+            t.join(WAIT)
+
+
+def test_a_killed_node_loses_no_acknowledged_article_and_rejoins(cluster, opensearch_settings):
+    store = OpenSearchStore(replace(opensearch_settings, timeout=WAIT))
+    store.add(article(-1))  # something to find from the first search on
+    # Every shard has its replica before the fault: losing a node loses no shard.
+    store.client.cluster.health(wait_for_status="green", wait_for_active_shards="all")
+    victim = cluster[0]  # the first node the client sends requests to
+    with Load(store) as load:
+        load.wait_for(writes=5, searches=5)
+        harness.kill_node(cluster, victim)  # SIGKILL
+        at_kill = (len(load.acknowledged), load.searches)
+        load.wait_for(writes=at_kill[0] + 10, searches=at_kill[1] + 10)
+    assert load.errors == []
+    assert store.health()["nodes"] == 2
+    for article_id in load.acknowledged:
+        assert store.get(article_id).article.id == article_id
+    assert store.counts()["articles"] == len(load.acknowledged) + 1
+    for article_id in load.acknowledged:
+        hits = store.snapshot().candidates([article_id], ArticleFilter(), 5)
+        assert [(h.article.id, h.index) for h in hits] == [(article_id, 0)]
+
+    harness.start_node(cluster, victim)
+    state = harness.wait_for(cluster, "green", WAIT)
+    assert (state["number_of_nodes"], state["status"]) == (3, "green")
+    store.close()
