@@ -24,8 +24,16 @@ from collections.abc import Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import islice
 
-from opensearchpy import OpenSearch, helpers
-from opensearchpy.exceptions import ConflictError, NotFoundError, RequestError, TransportError
+from opensearchpy import OpenSearch, Transport, helpers
+from opensearchpy.exceptions import (
+    ConflictError,
+    NotFoundError,
+    RequestError,
+    TransportError,
+)
+from opensearchpy.exceptions import (
+    ConnectionError as NoNodeAnswered,
+)
 
 from . import schema as S
 from .articles import Article, published_day
@@ -52,6 +60,27 @@ WIDEN = 4
 #: Where each field scored by BM25 keeps its analysed terms.
 TERMS = {field: f"{field}_terms" for field in FIELD_BOOSTS}
 GENERATION_DOC = "generation"
+
+
+class ClusterUnavailable(IndexBusy):
+    """No node of the cluster answered, or it could not serve the request now (a 503)."""
+
+
+class _Transport(Transport):
+    """The client's transport, raising :class:`ClusterUnavailable` when no node can answer.
+
+    The service maps it, as every :class:`IndexBusy`, to a 503 with ``Retry-After``.
+    """
+
+    def perform_request(self, *args, **kwargs):
+        try:
+            return super().perform_request(*args, **kwargs)
+        except NoNodeAnswered as exc:  # every node was tried (timeouts are ConnectionErrors)
+            raise ClusterUnavailable(f"No OpenSearch node answered: {exc.info}") from exc
+        except TransportError as exc:
+            if exc.status_code == 503:
+                raise ClusterUnavailable(f"The OpenSearch cluster is unavailable: {exc}") from exc
+            raise
 
 
 def analysed(text: str | None) -> str:
@@ -173,6 +202,7 @@ class OpenSearchStore:
             hosts=settings.hosts,
             http_auth=(settings.username, settings.password) if settings.username else None,
             timeout=settings.timeout,
+            transport_class=_Transport,
             # A node that stops answering is marked dead and the request goes to the next one.
             max_retries=3,
             retry_on_timeout=True,

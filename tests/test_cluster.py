@@ -1,4 +1,5 @@
-"""Faults on the real three-node cluster: a node killed mid-write loses no acknowledged article."""
+"""The real three-node cluster: a node killed mid-write loses no acknowledged article, the
+service runs on it, and a cluster that does not answer is unavailable (503), not an error."""
 
 from __future__ import annotations
 
@@ -8,9 +9,11 @@ from dataclasses import replace
 import pytest
 
 from index.articles import build_article
-from index.opensearch_store import OpenSearchStore
+from index.backend import OpenSearchSettings
+from index.opensearch_store import ClusterUnavailable, OpenSearchStore
 from index.search import analyse_claim
 from index.store import ArticleFilter
+from tests.conftest import AUTH, free_port, start_server, stop_server
 from tests.opensearch_cluster import harness
 
 pytestmark = pytest.mark.opensearch
@@ -103,3 +106,30 @@ def test_a_killed_node_loses_no_acknowledged_article_and_rejoins(cluster, opense
     state = harness.wait_for(cluster, "green", WAIT)
     assert (state["number_of_nodes"], state["status"]) == (3, "green")
     store.close()
+
+
+def test_the_service_runs_on_the_cluster_and_seeds_it(cluster, opensearch_settings, tmp_path):
+    server = start_server(
+        tmp_path / "unused-index",
+        PROVENANCE_BACKEND="opensearch",
+        OPENSEARCH_URL=opensearch_settings.url,
+        OPENSEARCH_INDEX_PREFIX=opensearch_settings.prefix,
+    )
+    try:
+        assert server.get("/readyz").json() == {"status": "ready", "articles": 2, "sentences": 38}
+        body = {"id": "x1", "text": "The okapi crossed the river.", "source": "Daily"}
+        assert server.request("POST", "/v1/articles", json=body, headers=AUTH).status_code == 201
+        assert server.get("/v1/articles/x1").json()["sentences"][0]["text"] == body["text"]
+        listed = server.get("/v1/articles", params={"source": "daily"}).json()
+        assert [a["id"] for a in listed["articles"]] == ["x1"]
+        assert server.request("DELETE", "/v1/articles/x1", headers=AUTH).status_code == 204
+        assert server.get("/v1/articles/x1").status_code == 404
+    finally:
+        stop_server(server)
+    assert not (tmp_path / "unused-index").exists()  # nothing went to a Whoosh directory
+
+
+def test_an_unreachable_cluster_is_unavailable_not_an_error(tmp_path):
+    settings = OpenSearchSettings(url=f"http://127.0.0.1:{free_port()}", timeout=5)
+    with pytest.raises(ClusterUnavailable):
+        OpenSearchStore(settings)
