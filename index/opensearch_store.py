@@ -60,6 +60,7 @@ WIDEN = 4
 #: Where each field scored by BM25 keeps its analysed terms.
 TERMS = {field: f"{field}_terms" for field in FIELD_BOOSTS}
 GENERATION_DOC = "generation"
+EVERYTHING = ArticleFilter()
 
 
 class ClusterUnavailable(IndexBusy):
@@ -136,6 +137,8 @@ class OpenSearchSnapshot:
     def __init__(self, store: OpenSearchStore) -> None:
         self._store = store
         self._articles: dict[str, _Current | None] = {}
+        #: Sentences with each term in their text, and (key None) in all.
+        self._counts: dict[str | None, int] = {}
 
     def candidates(
         self, terms: Sequence[str], where: ArticleFilter, limit: int
@@ -145,7 +148,10 @@ class OpenSearchSnapshot:
             return []
         size = limit
         for _ in range(WIDEN):
-            hits = self._store._search_sentences(terms, where, size)
+            # The claim's term counts ride along with the first search: idf() then costs nothing.
+            uncounted = [t for t in (None, *terms) if t not in self._counts]
+            hits, counts = self._store._search_sentences(terms, where, size, uncounted)
+            self._counts.update(counts)
             self._pin({h["_source"][S.ARTICLE_ID] for h in hits})
             live = [h for h in hits if self._is_live(h["_source"])]
             if len(live) >= limit or len(hits) < size:
@@ -156,9 +162,11 @@ class OpenSearchSnapshot:
     def idf(self, terms: Iterable[str]) -> dict[str, float]:
         """``log(sentences / (df + 1)) + 1`` of each term among sentence texts."""
         terms = list(dict.fromkeys(terms))
-        counts = self._store._sentence_counts(terms)
-        total = max(counts[None], 1)
-        return {t: math.log(total / (counts[t] + 1)) + 1 for t in terms}
+        uncounted = [t for t in (None, *terms) if t not in self._counts]
+        if uncounted:
+            self._counts.update(self._store._search_sentences((), EVERYTHING, 0, uncounted)[1])
+        total = max(self._counts[None], 1)
+        return {t: math.log(total / (self._counts[t] + 1)) + 1 for t in terms}
 
     def article(self, article_id: str) -> StoredArticle:
         """The article as pinned by this snapshot, or raise :class:`ArticleNotFound`."""
@@ -331,34 +339,37 @@ class OpenSearchStore:
         docs = self.client.mget(index=self.articles, body={"ids": list(ids)})["docs"]
         return {d["_id"]: _decode(d) if d.get("found") else None for d in docs}
 
-    def _search_sentences(self, terms: Sequence[str], where: ArticleFilter, size: int) -> list:
-        should = [
-            {"term": {TERMS[field]: {"value": term, "boost": boost}}}
-            for term in terms
-            for field, boost in FIELD_BOOSTS.items()
-        ]
-        body = {
-            "size": size,
-            "query": {
-                "bool": {"should": should, "minimum_should_match": 1, "filter": _where(where)}
-            },
-            "_source": {"excludes": list(TERMS.values())},
-        }
-        # Shard-local term statistics would make scores depend on which shard holds a sentence;
-        # dfs_query_then_fetch scores every shard with the index's global statistics.
-        return self.client.search(
-            index=self.sentences, body=body, search_type="dfs_query_then_fetch"
-        )["hits"]["hits"]
-
-    def _sentence_counts(self, terms: Sequence[str]) -> dict[str | None, int]:
-        """Sentences in all (key None) and with each term in their text, in one round trip."""
-        queries = [{"match_all": {}}] + [{"term": {TERMS[S.TEXT_FIELD]: t}} for t in terms]
+    def _search_sentences(
+        self, terms: Sequence[str], where: ArticleFilter, size: int, count: Sequence[str | None]
+    ) -> tuple[list[dict], dict[str | None, int]]:
+        """The ``size`` best sentences for ``terms`` and the sentences holding each ``count``
+        term (None: all sentences), in one round trip."""
         body: list[dict] = []
-        for query in queries:
+        if size:
+            should = [
+                {"term": {TERMS[field]: {"value": term, "boost": boost}}}
+                for term in terms
+                for field, boost in FIELD_BOOSTS.items()
+            ]
+            query = {"bool": {"should": should, "minimum_should_match": 1, "filter": _where(where)}}
+            # Shard-local term statistics would make a score depend on the shard holding the
+            # sentence; dfs_query_then_fetch scores every shard with the index's statistics.
+            body += [
+                {"search_type": "dfs_query_then_fetch"},
+                {"size": size, "query": query, "_source": {"excludes": list(TERMS.values())}},
+            ]
+        for term in count:
+            query = {"match_all": {}} if term is None else {"term": {TERMS[S.TEXT_FIELD]: term}}
             body += [{}, {"size": 0, "track_total_hits": True, "query": query}]
         answers = self.client.msearch(index=self.sentences, body=body)["responses"]
+        for answer in answers:  # msearch answers 200 and reports each search's failure inside
+            if "error" in answer:
+                if answer.get("status", 500) >= 500:
+                    raise ClusterUnavailable(f"A search failed: {answer['error']}")
+                raise TransportError(answer["status"], str(answer["error"]))
+        hits = answers.pop(0)["hits"]["hits"] if size else []
         totals = [a["hits"]["total"]["value"] for a in answers]
-        return dict(zip([None, *terms], totals, strict=True))
+        return hits, dict(zip(count, totals, strict=True))
 
     def _write_batch(self, batch: list[Article], replace: bool) -> list[WriteResult]:
         """Plan the batch (raising a conflict before any write), then write and flip it."""
