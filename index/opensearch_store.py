@@ -54,7 +54,8 @@ from .search import FIELD_BOOSTS
 from .sentences import Sentence, split_sentences
 
 BATCH = 500  # articles planned and flipped per round of bulk requests
-CHUNK = 2_000  # documents per bulk request
+CHUNK = 1_000  # documents per bulk request
+BULK_THREADS = 3
 #: How many times a search is widened when stale generations crowd out live sentences.
 WIDEN = 4
 #: Where each field scored by BM25 keeps its analysed terms.
@@ -399,16 +400,19 @@ class OpenSearchStore:
         self, plans: dict[str, tuple[Article, _Current | None]]
     ) -> dict[str, WriteResult]:
         generations = {article_id: uuid.uuid4().hex for article_id in plans}
-        sizes: dict[str, int] = {}
-        actions = []
         spans: dict[str, list[list[int]]] = {}
-        for article_id, (article, _) in plans.items():
-            sentences = split_sentences(article.text)
-            spans[article_id] = [[s.start, s.end] for s in sentences]
-            docs = _sentence_docs(article, sentences, generations[article_id])
-            sizes[article_id] = len(docs)
-            actions += [{"_index": self.sentences, "_id": d.pop("_id"), **d} for d in docs]
-        self._bulk(actions)
+
+        def actions() -> Iterator[dict]:
+            # Consumed while earlier chunks are in flight: analysis overlaps the indexing.
+            for article_id, (article, _) in plans.items():
+                sentences = split_sentences(article.text)
+                spans[article_id] = [[s.start, s.end] for s in sentences]
+                yield from _sentence_actions(
+                    self.sentences, article, sentences, generations[article_id]
+                )
+
+        self._bulk(actions())
+        sizes = {article_id: len(article_spans) for article_id, article_spans in spans.items()}
         flips = [
             self._flip_action(article, generations[article_id], spans[article_id], was)
             for article_id, (article, was) in plans.items()
@@ -477,9 +481,16 @@ class OpenSearchStore:
             conflicts.add(result["_id"])
         return conflicts
 
-    def _bulk(self, actions: list[dict]) -> None:
-        try:
-            helpers.bulk(self.client, actions, chunk_size=CHUNK, refresh="wait_for", max_retries=3)
+    def _bulk(self, actions: Iterable[dict]) -> None:
+        try:  # a request in flight per node: each node indexes its shards' share meanwhile
+            for _ in helpers.parallel_bulk(
+                self.client,
+                actions,
+                thread_count=BULK_THREADS,
+                chunk_size=CHUNK,
+                refresh="wait_for",
+            ):
+                pass
         except helpers.BulkIndexError as exc:
             raise IndexBusy(f"The cluster refused part of a write: {exc.errors[:1]}") from None
 
@@ -554,30 +565,29 @@ class OpenSearchStore:
         )
 
 
-def _sentence_docs(article: Article, sentences: list[Sentence], generation: str) -> list[dict]:
-    """The sentence documents of ``article`` under ``generation``."""
+def _sentence_actions(
+    index: str, article: Article, sentences: list[Sentence], generation: str
+) -> Iterator[dict]:
+    """Bulk actions indexing the sentences of ``article`` under ``generation``."""
     common = {
+        "_index": index,
         S.ARTICLE_ID: article.id,
         "gen": generation,
         S.SOURCE_KEY: S.source_key(article.source),
         S.DAY: published_day(article.published),
         TERMS[S.TITLE]: analysed(article.title),
     }
-    docs = []
     for s, said in zip(sentences, attribute_all([s.text for s in sentences]), strict=True):
-        docs.append(
-            {
-                "_id": _sentence_id(article.id, generation, s.index),
-                **common,
-                TERMS[S.TEXT_FIELD]: analysed(s.text),
-                TERMS[S.SPEAKER]: analysed(said.speaker if said else None),
-                S.TEXT_FIELD: s.text,
-                S.SENTENCE_INDEX: s.index,
-                S.SPAN: [s.start, s.end],
-                "said": {"speaker": said.speaker, "quoted": said.quoted} if said else None,
-            }
-        )
-    return docs
+        yield {
+            "_id": _sentence_id(article.id, generation, s.index),
+            **common,
+            TERMS[S.TEXT_FIELD]: analysed(s.text),
+            TERMS[S.SPEAKER]: analysed(said.speaker if said else None),
+            S.TEXT_FIELD: s.text,
+            S.SENTENCE_INDEX: s.index,
+            S.SPAN: [s.start, s.end],
+            "said": {"speaker": said.speaker, "quoted": said.quoted} if said else None,
+        }
 
 
 def _sentence_id(article_id: str, generation: str, index: int) -> str:

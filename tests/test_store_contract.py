@@ -16,7 +16,7 @@ import pytest
 from index.articles import build_article
 from index.backend import ArticleStore, open_store
 from index.errors import ArticleConflict, ArticleNotFound
-from index.opensearch_store import OpenSearchStore, _sentence_docs, analysed
+from index.opensearch_store import OpenSearchStore, _sentence_actions, analysed
 from index.search import analyse_claim
 from index.sentences import split_sentences
 
@@ -256,8 +256,7 @@ def test_a_missing_article_is_not_found_in_a_snapshot(searchable):
 
 def _orphan_generation(store: OpenSearchStore, a) -> None:
     """Index an unflipped generation of ``a``'s sentences, as a writer that crashed would."""
-    docs = _sentence_docs(a, split_sentences(a.text), "crashed")
-    store._bulk([{"_index": store.sentences, "_id": d.pop("_id"), **d} for d in docs])
+    store._bulk(_sentence_actions(store.sentences, a, split_sentences(a.text), "crashed"))
 
 
 @pytest.mark.opensearch
