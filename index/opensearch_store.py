@@ -514,7 +514,13 @@ class OpenSearchStore:
             "refresh_interval": self.settings.refresh_interval,
         }
         keyword = {"type": "keyword"}
-        analysed_field = {"type": "text", "analyzer": "whitespace", "similarity": "whoosh_bm25"}
+        # BM25 reads term frequencies and lengths only: no positions (no query needs them).
+        analysed_field = {
+            "type": "text",
+            "analyzer": "whitespace",
+            "similarity": "whoosh_bm25",
+            "index_options": "freqs",
+        }
         stored_only = {"type": "object", "enabled": False}
         sentences = {
             "settings": {
