@@ -9,6 +9,7 @@ the service and the CLI use an :class:`ArticleStore` for writes, listing and hea
 from __future__ import annotations
 
 import os
+from collections import Counter
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -77,6 +78,7 @@ class ArticleStore(Protocol):
 
 
 BACKENDS = ("whoosh", "opensearch")
+REINDEX_BATCH = 500  # articles read and written per step of a reindex
 
 
 @dataclass(frozen=True)
@@ -136,3 +138,21 @@ def open_store(
             ) from exc
         return OpenSearchStore(opensearch or OpenSearchSettings.from_env())
     raise ValueError(f"Unknown backend {backend!r}; one of {', '.join(BACKENDS)}.")
+
+
+def copy_archive(source: ArticleStore, target: ArticleStore) -> dict[str, int]:
+    """Write every article of ``source`` into ``target``, replacing what differs there.
+
+    Articles only ``target`` holds stay. Returns how many were created, replaced, unchanged.
+    """
+    # The Whoosh store still takes its own ArticleFilter (the records' one, and a query).
+    from .store import ArticleFilter
+
+    done: Counter[str] = Counter()
+    cursor = None
+    while True:
+        page = source.list(ArticleFilter(), cursor, REINDEX_BATCH)
+        done.update(str(r.status) for r in target.add_many(page.articles, replace=True))
+        if page.next_cursor is None:
+            return dict(done)
+        cursor = page.next_cursor

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from .backend import BACKENDS, ArticleStore, OpenSearchSettings, open_store
+from .backend import BACKENDS, ArticleStore, OpenSearchSettings, copy_archive, open_store
 from .errors import IndexBusy, ProvenanceError
 from .evidence import EvidenceQuery, find_evidence
 from .ingest import count_inputs, ingest_paths, seed_if_empty
@@ -72,6 +72,13 @@ def _parser() -> argparse.ArgumentParser:
     stats = sub.add_parser("stats", help="index document counts")
     stats.set_defaults(run=cmd_stats)
 
+    reindex = sub.add_parser(
+        "reindex", help="copy every article from one backend to the other (--index, OPENSEARCH_*)"
+    )
+    reindex.add_argument("--from", dest="source", choices=BACKENDS, required=True)
+    reindex.add_argument("--to", dest="target", choices=BACKENDS, required=True)
+    reindex.set_defaults(run=cmd_reindex)
+
     evaluate = sub.add_parser("eval", help="measure evidence quality on a labelled dataset")
     evaluate.add_argument("dataset", choices=("climate-fever",))
     evaluate.add_argument("path", type=Path, help="climate-fever.jsonl")
@@ -96,9 +103,9 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _store(args: argparse.Namespace, procs: int = 1) -> ArticleStore:
+def _store(args: argparse.Namespace, procs: int = 1, backend: str | None = None) -> ArticleStore:
     return open_store(
-        args.backend,
+        backend or args.backend,
         index_dir=args.index,
         lock_timeout=args.lock_timeout,
         procs=procs,
@@ -143,6 +150,22 @@ def cmd_search(args: argparse.Namespace) -> int:
 def cmd_stats(args: argparse.Namespace) -> int:
     """Print the index's document counts as JSON."""
     print(json.dumps({"index": str(args.index), **_store(args).counts()}))
+    return 0
+
+
+def cmd_reindex(args: argparse.Namespace) -> int:
+    """Copy the archive between backends; print what was created, replaced or unchanged."""
+    if args.source == args.target:
+        print("error: --from and --to name the same backend", file=sys.stderr)
+        return 2
+    source, target = _store(args, backend=args.source), _store(args, backend=args.target)
+    try:
+        done = copy_archive(source, target)
+        counts = target.counts()
+    finally:
+        source.close()
+        target.close()
+    print(json.dumps({"from": args.source, "to": args.target, **done, "target": counts}))
     return 0
 
 

@@ -3,6 +3,7 @@ service runs on it, and a cluster that does not answer is unavailable (503), not
 
 from __future__ import annotations
 
+import json
 import threading
 from dataclasses import replace
 
@@ -12,8 +13,8 @@ from index.articles import build_article
 from index.backend import OpenSearchSettings
 from index.opensearch_store import ClusterUnavailable, OpenSearchStore
 from index.search import analyse_claim
-from index.store import ArticleFilter
-from tests.conftest import AUTH, free_port, start_server, stop_server
+from index.store import ArticleFilter, Store
+from tests.conftest import AUTH, SEED_FILES, free_port, run_cli, start_server, stop_server
 from tests.opensearch_cluster import harness
 
 pytestmark = pytest.mark.opensearch
@@ -133,3 +134,36 @@ def test_an_unreachable_cluster_is_unavailable_not_an_error(tmp_path):
     settings = OpenSearchSettings(url=f"http://127.0.0.1:{free_port()}", timeout=5)
     with pytest.raises(ClusterUnavailable):
         OpenSearchStore(settings)
+
+
+def test_reindex_moves_the_archive_to_the_cluster_and_back(
+    opensearch_settings, tmp_path, monkeypatch
+):
+    monkeypatch.setenv("OPENSEARCH_URL", opensearch_settings.url)
+    monkeypatch.setenv("OPENSEARCH_INDEX_PREFIX", opensearch_settings.prefix)
+    first, back = tmp_path / "first", tmp_path / "back"
+    assert run_cli("ingest", *map(str, SEED_FILES), index_dir=first).returncode == 0
+
+    there = run_cli("reindex", "--from", "whoosh", "--to", "opensearch", index_dir=first)
+    assert there.returncode == 0, there.stderr
+    assert json.loads(there.stdout) == {
+        "from": "whoosh",
+        "to": "opensearch",
+        "created": 2,
+        "target": {"articles": 2, "sentences": 38},
+    }
+    again = run_cli("reindex", "--from", "whoosh", "--to", "opensearch", index_dir=first)
+    assert json.loads(again.stdout)["unchanged"] == 2
+
+    home = run_cli("reindex", "--from", "opensearch", "--to", "whoosh", index_dir=back)
+    assert json.loads(home.stdout)["target"] == {"articles": 2, "sentences": 38}
+    originals, copies = Store(first), Store(back)
+    for a in originals.list(ArticleFilter(), None, 10).articles:
+        assert copies.get(a.id) == originals.get(a.id)
+    originals.close()
+    copies.close()
+
+
+def test_reindex_refuses_a_backend_onto_itself(tmp_path):
+    done = run_cli("reindex", "--from", "whoosh", "--to", "whoosh", index_dir=tmp_path / "i")
+    assert (done.returncode, done.stderr) == (2, "error: --from and --to name the same backend\n")
