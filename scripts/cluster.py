@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import shutil
 import signal
 import socket
@@ -45,10 +46,6 @@ START_TIMEOUT = float(os.environ.get("OPENSEARCH_START_TIMEOUT", "300"))
 
 class ClusterError(RuntimeError):
     """The cluster could not be fetched or started."""
-
-
-#: The nodes this process started, kept so they can be reaped (and are not reported unreaped).
-_CHILDREN: dict[int, subprocess.Popen] = {}
 
 
 @dataclass
@@ -173,14 +170,20 @@ def start_node(nodes: list[Node], node: Node) -> None:
         for path in [node.dir, *node.dir.rglob("*")]:
             os.chown(path, uid, gid)
         args = ["setpriv", f"--reuid={uid}", f"--regid={gid}", "--clear-groups", "--", *args]
-    # Not ``-d``: the daemon's pid file appears only once the node is up. In the foreground the
-    # launcher and setpriv exec the JVM, so this child's pid is the node's.
-    with open(node.dir / "stdout.log", "ab") as out:
-        process = subprocess.Popen(
-            args, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
-        )
-    node.pid = process.pid
-    _CHILDREN[process.pid] = process
+    # Not ``-d``: the daemon's pid file appears only once the node is up. Started in the
+    # background of a shell that exits at once, the node is no child of ours (nothing to reap,
+    # nothing left behind when this process ends), and setpriv and the launcher exec the JVM,
+    # so the pid the shell prints is the node's.
+    log_file = shlex.quote(str(node.dir / "stdout.log"))
+    started = subprocess.run(
+        ["sh", "-c", f"{shlex.join(args)} >>{log_file} 2>&1 </dev/null & echo $!"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+        start_new_session=True,
+    )
+    node.pid = int(started.stdout.strip())
     _save(nodes)
 
 
@@ -246,13 +249,13 @@ def wait_for(nodes: list[Node], status: str = "green", timeout: float = START_TI
 
 
 def _alive(pid: int) -> bool:
-    if pid in _CHILDREN:  # started by this process: poll() reaps it rather than leave a zombie
-        return _CHILDREN[pid].poll() is None
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
-    return True
+    # A killed node is a zombie until whoever adopted it reaps it: that is gone too.
+    stat = Path(f"/proc/{pid}/stat")
+    return not stat.exists() or stat.read_text().rsplit(")", 1)[1].split()[0] != "Z"
 
 
 def up() -> list[Node]:
