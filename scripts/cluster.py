@@ -254,8 +254,11 @@ def _alive(pid: int) -> bool:
     except ProcessLookupError:
         return False
     # A killed node is a zombie until whoever adopted it reaps it: that is gone too.
-    stat = Path(f"/proc/{pid}/stat")
-    return not stat.exists() or stat.read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except FileNotFoundError:  # reaped meanwhile
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
 
 
 def up() -> list[Node]:
