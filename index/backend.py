@@ -79,6 +79,9 @@ class ArticleStore(Protocol):
 
 BACKENDS = ("whoosh", "opensearch")
 REINDEX_BATCH = 500  # articles read and written per step of a reindex
+#: Seconds an OpenSearch sentence generation nobody holds is left alone before a sweep deletes
+#: it: far longer than any write's window between writing sentences and flipping the article.
+SWEEP_GRACE = 600.0
 
 
 @dataclass(frozen=True)

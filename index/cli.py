@@ -11,7 +11,14 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from .backend import BACKENDS, ArticleStore, OpenSearchSettings, copy_archive, open_store
+from .backend import (
+    BACKENDS,
+    SWEEP_GRACE,
+    ArticleStore,
+    OpenSearchSettings,
+    copy_archive,
+    open_store,
+)
 from .errors import IndexBusy, ProvenanceError
 from .evidence import EvidenceQuery, find_evidence
 from .ingest import count_inputs, ingest_paths, seed_if_empty
@@ -78,6 +85,17 @@ def _parser() -> argparse.ArgumentParser:
     reindex.add_argument("--from", dest="source", choices=BACKENDS, required=True)
     reindex.add_argument("--to", dest="target", choices=BACKENDS, required=True)
     reindex.set_defaults(run=cmd_reindex)
+
+    sweep = sub.add_parser(
+        "sweep", help="OpenSearch: delete the sentences that writers which died left unused"
+    )
+    sweep.add_argument(
+        "--grace",
+        type=float,
+        default=SWEEP_GRACE,
+        help="leave generations younger than this many seconds [%(default)s]",
+    )
+    sweep.set_defaults(run=cmd_sweep)
 
     evaluate = sub.add_parser("eval", help="measure evidence quality on a labelled dataset")
     evaluate.add_argument("dataset", choices=("climate-fever",))
@@ -166,6 +184,20 @@ def cmd_reindex(args: argparse.Namespace) -> int:
         source.close()
         target.close()
     print(json.dumps({"from": args.source, "to": args.target, **done, "target": counts}))
+    return 0
+
+
+def cmd_sweep(args: argparse.Namespace) -> int:
+    """Delete orphaned sentence generations on the OpenSearch backend; print how many."""
+    if args.backend != "opensearch":
+        print("error: only --backend opensearch leaves sentences to sweep", file=sys.stderr)
+        return 2
+    store = _store(args)
+    try:
+        removed = store.sweep(args.grace)
+    finally:
+        store.close()
+    print(json.dumps({"removed": removed}))
     return 0
 
 

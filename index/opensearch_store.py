@@ -19,6 +19,7 @@ docs/scale-out.md for the exact guarantee.
 from __future__ import annotations
 
 import math
+import time
 import uuid
 from collections.abc import Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -37,7 +38,7 @@ from opensearchpy.exceptions import (
 
 from . import schema as S
 from .articles import Article, published_day
-from .backend import OpenSearchSettings
+from .backend import SWEEP_GRACE, OpenSearchSettings
 from .errors import ArticleConflict, ArticleNotFound, IndexBusy
 from .provenance import attribute_all
 from .records import (
@@ -329,6 +330,53 @@ class OpenSearchStore:
         self._delete_sentences(_sentence_ids(article_id, current.generation, current.size))
         self._bump_generation()
 
+    def sweep(self, grace: float = SWEEP_GRACE) -> int:
+        """Delete the sentences of generations no article holds (left by writers that died),
+        written more than ``grace`` seconds ago; returns how many were deleted.
+
+        ``grace`` must exceed the longest write: a generation written but not yet flipped looks
+        the same as one whose writer died.
+        """
+        cutoff = int((time.time() - grace) * 1000)
+        pairs = {
+            "sources": [
+                {"a": {"terms": {"field": S.ARTICLE_ID}}},
+                {"g": {"terms": {"field": "gen"}}},
+            ]
+        }
+        removed, after = 0, None
+        while True:
+            composite = {"size": BATCH, **pairs, **({"after": after} if after else {})}
+            body = {
+                "size": 0,
+                "query": {"range": {"written": {"lt": cutoff}}},
+                "aggs": {"generations": {"composite": composite}},
+            }
+            found = self.client.search(index=self.sentences, body=body)["aggregations"]
+            buckets = found["generations"]["buckets"]
+            current = self._read(sorted({b["key"]["a"] for b in buckets})) if buckets else {}
+            for bucket in buckets:
+                article_id, generation = bucket["key"]["a"], bucket["key"]["g"]
+                if current[article_id] is None or current[article_id].generation != generation:
+                    ids = self._generation_ids(article_id, generation)
+                    self._delete_sentences(ids)
+                    removed += len(ids)
+            after = found["generations"].get("after_key")
+            if not buckets or after is None:
+                return removed
+
+    def _generation_ids(self, article_id: str, generation: str) -> list[str]:
+        """The ids of one generation's sentences, found by search (an orphan's count is unknown)."""
+        query = {
+            "bool": {
+                "filter": [{"term": {S.ARTICLE_ID: article_id}}, {"term": {"gen": generation}}]
+            }
+        }
+        hits = helpers.scan(
+            self.client, index=self.sentences, query={"query": query, "_source": False}
+        )
+        return [hit["_id"] for hit in hits]
+
     def close(self) -> None:
         """Close the client's connections."""
         self.client.close()
@@ -401,6 +449,7 @@ class OpenSearchStore:
     ) -> dict[str, WriteResult]:
         generations = {article_id: uuid.uuid4().hex for article_id in plans}
         spans: dict[str, list[list[int]]] = {}
+        written = int(time.time() * 1000)
 
         def actions() -> Iterator[dict]:
             # Consumed while earlier chunks are in flight: analysis overlaps the indexing.
@@ -408,7 +457,7 @@ class OpenSearchStore:
                 sentences = split_sentences(article.text)
                 spans[article_id] = [[s.start, s.end] for s in sentences]
                 yield from _sentence_actions(
-                    self.sentences, article, sentences, generations[article_id]
+                    self.sentences, article, sentences, generations[article_id], written
                 )
 
         self._bulk(actions())
@@ -539,6 +588,7 @@ class OpenSearchStore:
                     S.SENTENCE_INDEX: {"type": "integer", "index": False},
                     S.SPAN: {"type": "integer", "index": False},
                     "said": stored_only,
+                    "written": {"type": "date", "format": "epoch_millis"},
                 },
             },
         }
@@ -572,13 +622,15 @@ class OpenSearchStore:
 
 
 def _sentence_actions(
-    index: str, article: Article, sentences: list[Sentence], generation: str
+    index: str, article: Article, sentences: list[Sentence], generation: str, written: int
 ) -> Iterator[dict]:
-    """Bulk actions indexing the sentences of ``article`` under ``generation``."""
+    """Bulk actions indexing the sentences of ``article`` under ``generation`` (at ``written``,
+    epoch milliseconds)."""
     common = {
         "_index": index,
         S.ARTICLE_ID: article.id,
         "gen": generation,
+        "written": written,
         S.SOURCE_KEY: S.source_key(article.source),
         S.DAY: published_day(article.published),
         TERMS[S.TITLE]: analysed(article.title),

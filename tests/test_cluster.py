@@ -167,3 +167,15 @@ def test_reindex_moves_the_archive_to_the_cluster_and_back(
 def test_reindex_refuses_a_backend_onto_itself(tmp_path):
     done = run_cli("reindex", "--from", "whoosh", "--to", "whoosh", index_dir=tmp_path / "i")
     assert (done.returncode, done.stderr) == (2, "error: --from and --to name the same backend\n")
+
+
+def test_sweep_runs_from_the_command_line_on_the_cluster_only(
+    opensearch_settings, tmp_path, monkeypatch
+):
+    monkeypatch.setenv("OPENSEARCH_URL", opensearch_settings.url)
+    monkeypatch.setenv("OPENSEARCH_INDEX_PREFIX", opensearch_settings.prefix)
+    swept = run_cli("--backend", "opensearch", "sweep", index_dir=tmp_path / "unused")
+    assert (swept.returncode, json.loads(swept.stdout)) == (0, {"removed": 0})
+    refused = run_cli("sweep", index_dir=tmp_path / "unused")
+    assert refused.returncode == 2
+    assert refused.stderr == "error: only --backend opensearch leaves sentences to sweep\n"

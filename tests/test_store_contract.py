@@ -8,6 +8,7 @@ Whoosh store implements ``Snapshot`` (index/store.py); they then take both backe
 from __future__ import annotations
 
 import math
+import time
 from collections import Counter
 from collections.abc import Iterator
 
@@ -254,9 +255,11 @@ def test_a_missing_article_is_not_found_in_a_snapshot(searchable):
 # --- OpenSearch: the generation flip ------------------------------------------------------------
 
 
-def _orphan_generation(store: OpenSearchStore, a) -> None:
+def _orphan_generation(store: OpenSearchStore, a, generation="crashed", ago: float = 0) -> None:
     """Index an unflipped generation of ``a``'s sentences, as a writer that crashed would."""
-    store._bulk(_sentence_actions(store.sentences, a, split_sentences(a.text), "crashed"))
+    written = int((time.time() - ago) * 1000)
+    sentences = split_sentences(a.text)
+    store._bulk(_sentence_actions(store.sentences, a, sentences, generation, written))
 
 
 @pytest.mark.opensearch
@@ -309,4 +312,19 @@ def test_a_writer_that_loses_the_flip_decides_again_and_leaves_no_sentences(open
     assert store.counts() == {"articles": 1, "sentences": 2}
     live = store.client.count(index=store.sentences)["count"]
     assert live == 2  # neither the other writer's generation nor the lost attempt is left
+    store.close()
+
+
+@pytest.mark.opensearch
+def test_sweep_deletes_orphaned_generations_older_than_the_grace(opensearch_settings):
+    store = OpenSearchStore(opensearch_settings)
+    store.add(article(1, "The zebra crossed."))
+    _orphan_generation(store, article(1, "The zebra ran. Far away."), "old", ago=3600)
+    _orphan_generation(store, article(2, "A zebra slept."), "deleted", ago=3600)
+    _orphan_generation(store, article(1, "The zebra is being written."), "in-flight")
+    assert store.sweep(grace=60) == 3
+    assert store.client.count(index=store.sentences)["count"] == 2
+    assert store.sweep(grace=-60) == 1  # with no grace, the in-flight one goes; the live one stays
+    assert store.client.count(index=store.sentences)["count"] == 1
+    assert [h.text for h in _candidates(store, "zebra")[1]] == ["The zebra crossed."]
     store.close()
