@@ -148,9 +148,6 @@ def copy_archive(source: ArticleStore, target: ArticleStore) -> dict[str, int]:
 
     Articles only ``target`` holds stay. Returns how many were created, replaced, unchanged.
     """
-    # The Whoosh store still takes its own ArticleFilter (the records' one, and a query).
-    from .store import ArticleFilter
-
     done: Counter[str] = Counter()
     cursor = None
     while True:

@@ -22,8 +22,10 @@ import math
 import time
 import uuid
 from collections.abc import Hashable, Iterable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from itertools import islice
+from typing import TypeVar
 
 from opensearchpy import OpenSearch, Transport, helpers
 from opensearchpy.exceptions import (
@@ -54,6 +56,7 @@ from .records import (
 from .search import FIELD_BOOSTS
 from .sentences import Sentence, split_sentences
 
+T = TypeVar("T")
 BATCH = 500  # articles planned and flipped per round of bulk requests
 CHUNK = 1_000  # documents per bulk request
 BULK_THREADS = 3
@@ -531,15 +534,25 @@ class OpenSearchStore:
         return conflicts
 
     def _bulk(self, actions: Iterable[dict]) -> None:
-        try:  # a request in flight per node: each node indexes its shards' share meanwhile
-            for _ in helpers.parallel_bulk(
-                self.client,
-                actions,
-                thread_count=BULK_THREADS,
-                chunk_size=CHUNK,
-                refresh="wait_for",
-            ):
-                pass
+        """Index ``actions`` a chunk per request, a request in flight per node at most.
+
+        Each node indexes its shards' share meanwhile. Threads from concurrent.futures, not
+        the client's parallel_bulk: its multiprocessing pool deadlocks under gevent workers.
+        """
+        with ThreadPoolExecutor(BULK_THREADS) as pool:
+            pending: set[Future] = set()
+            for chunk in _batches(actions, CHUNK):
+                if len(pending) >= BULK_THREADS:
+                    done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                    for future in done:
+                        future.result()
+                pending.add(pool.submit(self._bulk_chunk, chunk))
+            for future in pending:
+                future.result()
+
+    def _bulk_chunk(self, chunk: list[dict]) -> None:
+        try:
+            helpers.bulk(self.client, chunk, chunk_size=len(chunk), refresh="wait_for")
         except helpers.BulkIndexError as exc:
             raise IndexBusy(f"The cluster refused part of a write: {exc.errors[:1]}") from None
 
@@ -661,7 +674,7 @@ def _hash(current: _Current | None) -> str | None:
     return current.stored.content_hash if current else None
 
 
-def _batches(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
+def _batches(items: Iterable[T], size: int) -> Iterator[list[T]]:
     rest = iter(items)
     while batch := list(islice(rest, size)):
         yield batch

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from .articles import Article
+from .provenance import Attribution
 from .sentences import Sentence
 
 
@@ -74,16 +75,13 @@ class ArticleRef:
     @classmethod
     def of(cls, article: Article) -> ArticleRef:
         return cls(
-            article.id, article.title, article.source, article.byline, article.published, article.url
+            article.id,
+            article.title,
+            article.source,
+            article.byline,
+            article.published,
+            article.url,
         )
-
-
-@dataclass(frozen=True)
-class Attribution:
-    """Who a sentence quotes or paraphrases, resolved at ingest."""
-
-    speaker: str
-    quoted: bool
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass
 from functools import cache, cached_property
 from pathlib import Path
 
-from .search import Claim, Token, analyse
+from .claims import Claim, Token, analyse
 
 SUPPORTS, REFUTES, RELATED = "supports", "refutes", "related"
 

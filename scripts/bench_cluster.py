@@ -31,9 +31,9 @@ from opensearchpy import OpenSearch  # noqa: E402
 
 from index.articles import Article, article_from_mapping  # noqa: E402
 from index.backend import OpenSearchSettings  # noqa: E402
+from index.claims import analyse_claim  # noqa: E402
 from index.opensearch_store import OpenSearchStore  # noqa: E402
 from index.records import ArticleFilter  # noqa: E402
-from index.search import analyse_claim  # noqa: E402
 from index.sentences import split_sentences  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "data" / "news-1m" / "articles_1m.jsonl.gz"

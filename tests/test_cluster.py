@@ -11,9 +11,10 @@ import pytest
 
 from index.articles import build_article
 from index.backend import OpenSearchSettings
+from index.claims import analyse_claim
 from index.opensearch_store import ClusterUnavailable, OpenSearchStore
-from index.search import analyse_claim
-from index.store import ArticleFilter, Store
+from index.records import ArticleFilter
+from index.store import Store
 from tests.conftest import AUTH, SEED_FILES, free_port, run_cli, start_server, stop_server
 from tests.opensearch_cluster import harness
 
@@ -118,6 +119,13 @@ def test_the_service_runs_on_the_cluster_and_seeds_it(cluster, opensearch_settin
     )
     try:
         assert server.get("/readyz").json() == {"status": "ready", "articles": 2, "sentences": 38}
+        claim = {"claim": "Peskov said the annexed regions are non-negotiable"}
+        evidence = server.get("/v1/evidence", params=claim).json()["evidence"]
+        assert evidence[0]["sentence"] == (
+            '"This is undeniable and non-negotiable," he said during a daily briefing.'
+        )
+        assert evidence[0]["attribution"] == {"speaker": "Dmitry Peskov", "quoted": True}
+        assert evidence[0]["article"]["source"] == "The Moscow Times"
         body = {"id": "x1", "text": "The okapi crossed the river.", "source": "Daily"}
         assert server.request("POST", "/v1/articles", json=body, headers=AUTH).status_code == 201
         assert server.get("/v1/articles/x1").json()["sentences"][0]["text"] == body["text"]

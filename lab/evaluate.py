@@ -21,15 +21,17 @@ from pathlib import Path
 
 from whoosh.query import Or, Term
 
-from . import schema as S
-from .articles import Article, build_article
-from .evidence import EvidenceQuery, find_evidence, judge_candidates
-from .search import analyse_claim
-from .store import Store
-from .support import FEATURES, SUPPORTS, WEIGHTS_FILE, Model, stance, within_reach
-from .support import model as support_model
+from index import schema as S
+from index.articles import Article, build_article
+from index.claims import analyse_claim
+from index.evidence import EvidenceQuery, find_evidence, judge_candidates
+from index.store import Store
+from index.support import FEATURES, SUPPORTS, WEIGHTS_FILE, Model, stance, within_reach
+from index.support import model as support_model
 
 SOURCE = "Wikipedia"
+#: Training writes the model into the source tree, never into an installed package.
+SOURCE_WEIGHTS = Path(__file__).resolve().parent.parent / "index" / WEIGHTS_FILE.name
 PARAGRAPH_BREAK = "\n\n"
 # The supports threshold is the lowest whose default answer averages at most this many
 # sentences on the training claims: short enough to read.
@@ -268,8 +270,8 @@ def training_rows(store: Store, where: dict[tuple[str, int], str], cases: Iterab
     rows: list[tuple[dict[str, float], int, int, bool]] = []
     for i, case in enumerate(cases):
         claim = analyse_claim(case.claim)
-        for j in judge_candidates(store.searcher(), claim, EvidenceQuery(case.claim)):
-            key = where[(j.meta["id"], j.candidate.fields[S.SENTENCE_INDEX])]
+        for j in judge_candidates(store.snapshot(), claim, EvidenceQuery(case.claim)):
+            key = where[(j.hit.article.id, j.hit.index)]
             rows.append((j.judgement.features, int(key in case.supports), i, key in case.refutes))
     return rows
 
@@ -349,7 +351,7 @@ def answer_curve(rows, model: Model, cases: Sequence[Case], thresholds: Iterable
 
 
 def train(path: Path, out: Callable[[str], None] = print) -> Model:
-    """Fit the support model on the even half and write it to :data:`WEIGHTS_FILE`."""
+    """Fit the support model on the even half and write it to :data:`SOURCE_WEIGHTS`."""
     data = read_climate_fever(path)
     cases = halves(data.cases)["even"]
     with tempfile.TemporaryDirectory(prefix="climate-fever-") as tmp:
@@ -368,7 +370,7 @@ def train(path: Path, out: Callable[[str], None] = print) -> Model:
         out(f"threshold {t:.3f}: recall {recall:.3f}, REFUTES {refuted:.3f}, length {length:.1f}")
     threshold = next((t for t, _, _, length in curve if length <= MAX_MEAN_ANSWER), curve[-1][0])
     model = Model(fitted.bias, fitted.weights, threshold, RELATIVE)
-    WEIGHTS_FILE.write_text(model.to_json())
+    SOURCE_WEIGHTS.write_text(model.to_json())
     support_model.cache_clear()
-    out(f"threshold {threshold:.3f}; wrote {WEIGHTS_FILE}")
+    out(f"threshold {threshold:.3f}; wrote {SOURCE_WEIGHTS}")
     return model
