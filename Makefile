@@ -7,7 +7,8 @@ export PORT
 
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: serve test browser browser-test install install-test openapi lint docker-test clean
+.PHONY: serve test browser browser-test install install-test openapi lint docker-test clean \
+	cluster-up cluster-down java
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python >= 3.11 is required")'
@@ -31,7 +32,7 @@ install-test: $(VENV)/.installed-test
 serve: install  ## install, index the seeds into a never-used index, serve on $(PORT)
 	$(BIN)/gunicorn -c gunicorn.conf.py
 
-test: install-test browser  ## install and run the whole test suite, browser tests included
+test: install-test browser java  ## install and run the whole test suite, browser and cluster tests included
 	$(BIN)/python -m pytest
 
 browser-test: install-test browser  ## only the web page in headless Chromium; a missing browser fails
@@ -48,8 +49,27 @@ browser:
 	    fi; \
 	fi
 
+# Java 17 and Maven for the OpenSearch cluster the store contract also runs on (scripts/cluster.py).
+# Installed when missing and apt-get is usable (root); otherwise those tests say why they skip.
+java:
+	@if ! command -v java >/dev/null || ! command -v mvn >/dev/null; then \
+	    if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	            --no-install-recommends openjdk-17-jdk-headless maven; \
+	    else \
+	        echo "*** java or mvn missing and apt-get unusable: OpenSearch tests will skip ***"; \
+	    fi; \
+	fi
+
 openapi: install  ## regenerate openapi.yaml from the schemas
 	$(BIN)/python -m service openapi
+
+# A three-node OpenSearch cluster on loopback (Java 17 and Maven; see scripts/cluster.py).
+cluster-up:  ## fetch OpenSearch once, start three nodes, wait for green, print OPENSEARCH_URL
+	$(PYTHON) scripts/cluster.py up
+
+cluster-down:  ## stop all three nodes and remove their data
+	$(PYTHON) scripts/cluster.py down
 
 docker-test:  ## build the container image, run it and ask it a seed claim
 	scripts/docker-test.sh

@@ -1,4 +1,4 @@
-"""The ``provenance`` command: ingest, search, stats and serve.
+"""The ``provenance`` command: ingest, search, stats, reindex, sweep and serve.
 
 Benchmarks and evaluations are the lab's (``python -m lab``), not the product's.
 """
@@ -14,6 +14,14 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from .backend import (
+    BACKENDS,
+    SWEEP_GRACE,
+    ArticleStore,
+    OpenSearchSettings,
+    copy_archive,
+    open_store,
+)
 from .errors import IndexBusy, ProvenanceError
 from .evidence import EvidenceQuery, find_evidence
 from .ingest import count_inputs, ingest_paths
@@ -38,6 +46,13 @@ def main(argv: list[str] | None = None) -> int:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="provenance", description=__doc__)
+    parser.add_argument(
+        "--backend",
+        choices=BACKENDS,
+        default=os.environ.get("PROVENANCE_BACKEND", "whoosh"),
+        help="where the archive is: a Whoosh index directory, or the OpenSearch cluster at "
+        "OPENSEARCH_URL [%(default)s]",
+    )
     parser.add_argument("--index", default=DEFAULT_INDEX, help="index directory [%(default)s]")
     parser.add_argument(
         "--lock-timeout",
@@ -66,14 +81,38 @@ def _parser() -> argparse.ArgumentParser:
     stats = sub.add_parser("stats", help="index document counts")
     stats.set_defaults(run=cmd_stats)
 
+    reindex = sub.add_parser(
+        "reindex", help="copy every article from one backend to the other (--index, OPENSEARCH_*)"
+    )
+    reindex.add_argument("--from", dest="source", choices=BACKENDS, required=True)
+    reindex.add_argument("--to", dest="target", choices=BACKENDS, required=True)
+    reindex.set_defaults(run=cmd_reindex)
+
+    sweep = sub.add_parser(
+        "sweep", help="OpenSearch: delete the sentences that writers which died left unused"
+    )
+    sweep.add_argument(
+        "--grace",
+        type=float,
+        default=SWEEP_GRACE,
+        help="leave generations younger than this many seconds [%(default)s]",
+    )
+    sweep.set_defaults(run=cmd_sweep)
+
     serve = sub.add_parser("serve", help="run the HTTP service under gunicorn")
     serve.add_argument("--port", default=os.environ.get("PORT", "8000"))
     serve.set_defaults(run=cmd_serve)
     return parser
 
 
-def _store(args: argparse.Namespace, procs: int = 1) -> Store:
-    return Store(args.index, args.lock_timeout, procs=procs)
+def _store(args: argparse.Namespace, procs: int = 1, backend: str | None = None) -> ArticleStore:
+    return open_store(
+        backend or args.backend,
+        index_dir=args.index,
+        lock_timeout=args.lock_timeout,
+        procs=procs,
+        opensearch=OpenSearchSettings.from_env(),
+    )
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
@@ -116,12 +155,44 @@ def cmd_stats(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_reindex(args: argparse.Namespace) -> int:
+    """Copy the archive between backends; print what was created, replaced or unchanged."""
+    if args.source == args.target:
+        print("error: --from and --to name the same backend", file=sys.stderr)
+        return 2
+    source, target = _store(args, backend=args.source), _store(args, backend=args.target)
+    try:
+        done = copy_archive(source, target)
+        counts = target.counts()
+    finally:
+        source.close()
+        target.close()
+    print(json.dumps({"from": args.source, "to": args.target, **done, "target": counts}))
+    return 0
+
+
+def cmd_sweep(args: argparse.Namespace) -> int:
+    """Delete orphaned sentence generations on the OpenSearch backend; print how many."""
+    if args.backend != "opensearch":
+        print("error: only --backend opensearch leaves sentences to sweep", file=sys.stderr)
+        return 2
+    store = _store(args)
+    try:
+        removed = store.sweep(args.grace)
+    finally:
+        store.close()
+    print(json.dumps({"removed": removed}))
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     """Replace this process with gunicorn serving the index (seeded when never used).
 
     Gunicorn runs from this interpreter (``-m``), so no activated venv or PATH entry is needed,
     with the settings module the package ships, so an installed wheel serves as a checkout does.
     """
-    os.environ.update(PROVENANCE_INDEX_DIR=str(args.index), PORT=str(args.port))
+    os.environ.update(
+        PROVENANCE_BACKEND=args.backend, PROVENANCE_INDEX_DIR=str(args.index), PORT=str(args.port)
+    )
     python = sys.executable
     os.execv(python, [python, "-m", "gunicorn", "-c", "python:service.gunicorn_conf"])

@@ -10,9 +10,9 @@ from itertools import islice
 from pathlib import Path
 
 from .articles import Article, article_from_mapping, parse_raw
+from .backend import ArticleStore
 from .errors import InvalidArticle, describe
 from .records import WriteResult, WriteStatus
-from .store import Store
 
 SUFFIXES = (".txt", ".json", ".jsonl", ".ndjson")
 NDJSON_SUFFIXES = (".jsonl", ".ndjson")
@@ -55,14 +55,13 @@ def seed_files() -> list[Path]:
 USED_MARKER = "USED"
 
 
-def seed_if_new(store: Store) -> list[WriteResult]:
+def seed_if_new(store: ArticleStore) -> list[WriteResult]:
     """Index the shipped seeds into a never-used index (the default corpus), once.
 
     An index that held articles, or was seeded, is marked used: emptied on purpose, it stays
     empty. Two processes starting at once both seed; the second finds the seeds unchanged.
     """
-    marker = store.path / USED_MARKER
-    if marker.exists():
+    if _used(store):
         return []
     added = []
     if store.is_empty():
@@ -71,9 +70,18 @@ def seed_if_new(store: Store) -> list[WriteResult]:
     return added
 
 
-def mark_used(store: Store) -> None:
-    """Record that the index at ``store`` is in use, so it is never seeded."""
-    (store.path / USED_MARKER).touch()
+def mark_used(store: ArticleStore) -> None:
+    """Record that the index at ``store`` is in use, so it is never seeded.
+
+    The mark is a file beside a Whoosh index; an OpenSearch archive keeps none (yet), so an
+    emptied one is seeded again at the next start.
+    """
+    if store.backend == "whoosh":
+        (store.path / USED_MARKER).touch()
+
+
+def _used(store: ArticleStore) -> bool:
+    return store.backend == "whoosh" and (store.path / USED_MARKER).exists()
 
 
 def expand(paths: Iterable[Path]) -> Iterator[Path]:
@@ -169,7 +177,7 @@ def plural(n: int, noun: str) -> str:
 
 
 def ingest_paths(
-    store: Store, paths: Iterable[Path], progress: Callable[[int], None] = lambda n: None
+    store: ArticleStore, paths: Iterable[Path], progress: Callable[[int], None] = lambda n: None
 ) -> IngestReport:
     """Add or replace every article under ``paths``, a batch per commit (``store.batch_size``).
 

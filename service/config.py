@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+
+from index.backend import BACKENDS, OpenSearchSettings
 
 
 def _keys(value: str | None) -> tuple[str, ...]:
@@ -19,7 +21,10 @@ def _flag(value: str | None) -> bool:
 class Config:
     """Everything the service reads from its environment (see README, "Configuration")."""
 
+    #: ``whoosh`` (an index directory) or ``opensearch`` (a cluster; see OpenSearchSettings).
+    backend: str = "whoosh"
     index_dir: Path = Path("var/index")
+    opensearch: OpenSearchSettings = field(default_factory=OpenSearchSettings)
     api_keys: tuple[str, ...] = ()
     read_keys_required: bool = False
     max_claim_chars: int = 2_000
@@ -37,7 +42,12 @@ class Config:
         """Read ``PROVENANCE_*`` variables from ``env`` (default: the process environment)."""
         env = os.environ if env is None else env
         default = cls()
+        backend = env.get("PROVENANCE_BACKEND", default.backend)
+        if backend not in BACKENDS:
+            raise ValueError(f"PROVENANCE_BACKEND must be one of {', '.join(BACKENDS)}.")
         return cls(
+            backend=backend,
+            opensearch=OpenSearchSettings.from_env(env),
             index_dir=Path(env.get("PROVENANCE_INDEX_DIR", str(default.index_dir))),
             api_keys=_keys(env.get("PROVENANCE_API_KEYS")),
             read_keys_required=_flag(env.get("PROVENANCE_READS_REQUIRE_KEY")),

@@ -44,13 +44,14 @@ if _OWN_METRICS_DIR:
 
 def on_starting(server):
     """Before workers fork: clear old metric files; index the seeds into a never-used index."""
+    from index.backend import open_store
     from index.ingest import seed_if_new
-    from index.store import Store
     from service.config import Config
 
     for stale in Path(os.environ["PROMETHEUS_MULTIPROC_DIR"]).glob("*.db"):
         stale.unlink()
-    store = Store(Config.from_env().index_dir)
+    config = Config.from_env()
+    store = open_store(config.backend, index_dir=config.index_dir, opensearch=config.opensearch)
     added = seed_if_new(store)
     if added:
         server.log.info("indexed %d seed articles into a new index", len(added))

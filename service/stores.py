@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, current_app
 
-from index.store import Store
+from index.backend import ArticleStore, open_store
 
 from .answers import AnswerCache
 
@@ -12,15 +12,20 @@ KEY = "provenance.store"
 ANSWERS_KEY = "provenance.answers"
 
 
-def init_store(app: Flask) -> Store:
-    """Open the index named by the app's configuration."""
+def init_store(app: Flask) -> ArticleStore:
+    """Open the archive on the backend named by the app's configuration."""
     config = app.config["PROVENANCE"]
-    app.extensions[KEY] = Store(config.index_dir, lock_timeout=config.lock_timeout)
+    app.extensions[KEY] = open_store(
+        config.backend,
+        index_dir=config.index_dir,
+        lock_timeout=config.lock_timeout,
+        opensearch=config.opensearch,
+    )
     app.extensions[ANSWERS_KEY] = AnswerCache(config.answer_cache)
     return app.extensions[KEY]
 
 
-def store() -> Store:
+def store() -> ArticleStore:
     """The current app's store."""
     return current_app.extensions[KEY]
 

@@ -20,6 +20,8 @@ from lab.gunicorn import stop as stop_server
 from service import create_app
 from service.config import Config
 
+pytest_plugins = ["tests.opensearch_cluster"]
+
 ROOT = Path(__file__).resolve().parent.parent
 API_KEY = "test-key"
 SEED_FILES = seed_files()

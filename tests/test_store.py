@@ -39,14 +39,6 @@ def test_identical_reingest_is_a_no_op_and_changed_content_conflicts(store):
     assert store.counts() == {"articles": 1, "sentences": 1}
 
 
-def test_a_conflict_leaves_the_whole_batch_unwritten(store):
-    store.add(article(1))
-    with pytest.raises(ArticleConflict):
-        store.add_many([article(2), article(1, "Changed.")])
-    with pytest.raises(ArticleNotFound):
-        store.get("a002")
-
-
 def test_delete_removes_every_sentence_at_once(store):
     store.add(article(1))
     claim = EvidenceQuery("zebra1 crossed the river")

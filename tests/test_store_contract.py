@@ -1,0 +1,327 @@
+"""The store contract (index/backend.py), the same tests on every backend.
+
+The OpenSearch half is marked ``opensearch`` (``pytest -m opensearch`` runs it alone) and runs
+on the harness's real three-node cluster.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections import Counter
+from collections.abc import Iterator
+
+import pytest
+
+from index.articles import build_article
+from index.backend import ArticleStore, open_store
+from index.claims import analyse_claim
+from index.errors import ArticleConflict, ArticleNotFound
+from index.opensearch_store import OpenSearchStore, _sentence_actions, analysed
+from index.records import ArticleFilter
+from index.sentences import split_sentences
+
+OPENSEARCH = pytest.param("opensearch", marks=pytest.mark.opensearch)
+EVERYWHERE = pytest.fixture(params=["whoosh", OPENSEARCH])
+
+
+def article(i: int, text: str | None = None, **kw):
+    return build_article(
+        text or f"Article {i} says the zebra{i} crossed the river. It was sunny.",
+        id=f"a{i:03d}",
+        **kw,
+    )
+
+
+def _open(request, tmp_path) -> ArticleStore:
+    if request.param == "whoosh":
+        return open_store("whoosh", index_dir=tmp_path / "index")
+    return open_store("opensearch", opensearch=request.getfixturevalue("opensearch_settings"))
+
+
+@EVERYWHERE
+def store(request, tmp_path) -> Iterator[ArticleStore]:
+    s = _open(request, tmp_path)
+    yield s
+    s.close()
+
+
+# --- writes, reads, listing ----------------------------------------------------------------------
+
+
+def test_add_then_get_returns_the_article_and_its_sentences(store):
+    result = store.add(article(1, source="Daily"))
+    assert (result.status, result.sentences) == ("created", 2)
+    got = store.get("a001")
+    assert got.article == article(1, source="Daily")
+    assert [(s.index, s.text) for s in got.sentences] == [
+        (0, "Article 1 says the zebra1 crossed the river."),
+        (1, "It was sunny."),
+    ]
+    assert got.content_hash == article(1, source="Daily").content_hash()
+    assert store.counts() == {"articles": 1, "sentences": 2}
+    assert not store.is_empty()
+
+
+def test_identical_reingest_is_a_no_op(store):
+    store.add(article(1))
+    again = store.add_many([article(1), article(1)])
+    assert [(r.status, r.sentences) for r in again] == [("unchanged", 0), ("unchanged", 0)]
+    assert store.counts() == {"articles": 1, "sentences": 2}
+
+
+def test_changed_content_conflicts_unless_replaced(store):
+    store.add(article(1))
+    with pytest.raises(ArticleConflict):
+        store.add(article(1, "Different text."))
+    assert store.get("a001").article.text == article(1).text
+    replaced = store.add(article(1, "Different text."), replace=True)
+    assert (replaced.status, replaced.sentences) == ("replaced", 1)
+    assert [s.text for s in store.get("a001").sentences] == ["Different text."]
+    assert store.counts() == {"articles": 1, "sentences": 1}
+
+
+def test_a_conflict_leaves_the_whole_batch_unwritten(store):
+    store.add(article(1))
+    with pytest.raises(ArticleConflict):
+        store.add_many([article(2), article(1, "Changed.")])
+    with pytest.raises(ArticleNotFound):
+        store.get("a002")
+    assert store.counts() == {"articles": 1, "sentences": 2}
+
+
+def test_delete_removes_the_article_and_a_second_delete_finds_nothing(store):
+    store.add_many([article(1), article(2)])
+    store.delete("a001")
+    with pytest.raises(ArticleNotFound):
+        store.get("a001")
+    with pytest.raises(ArticleNotFound):
+        store.delete("a001")
+    assert store.counts() == {"articles": 1, "sentences": 2}
+    store.delete("a002")
+    assert store.is_empty()
+
+
+def test_generation_changes_with_every_write(store):
+    seen = [store.generation()]
+    store.add(article(1))
+    seen.append(store.generation())
+    store.add(article(1, "Changed."), replace=True)
+    seen.append(store.generation())
+    store.delete("a001")
+    seen.append(store.generation())
+    assert len(set(seen)) == 4
+
+
+def test_list_pages_through_articles_in_id_order(store):
+    store.add_many([article(i) for i in (3, 1, 5, 2, 4)])
+    pages, cursor = [], None
+    while True:
+        page = store.list(ArticleFilter(), cursor, 2)
+        pages.append([a.id for a in page.articles])
+        cursor = page.next_cursor
+        if cursor is None:
+            break
+    assert pages == [["a001", "a002"], ["a003", "a004"], ["a005"]]
+
+
+@pytest.mark.parametrize(
+    ("where", "expected"),
+    [
+        (ArticleFilter(sources=("the daily",)), ["a001", "a003"]),
+        (ArticleFilter(sources=("Weekly", "THE DAILY")), ["a001", "a002", "a003"]),
+        (ArticleFilter(published_from="2025-02-01"), ["a002", "a003"]),
+        (ArticleFilter(published_to="2025-02-01"), ["a001", "a002"]),
+        (ArticleFilter(sources=("The Daily",), published_from="2025-02-02"), ["a003"]),
+    ],
+)
+def test_list_filters_by_source_and_inclusive_day_range(store, where, expected):
+    store.add_many(
+        [
+            article(1, source="The Daily", published="2025-01-15"),
+            article(2, source="Weekly", published="2025-02-01T10:00:00+00:00"),
+            article(3, source="The  DAILY", published="2025-03-01"),
+            article(4),
+        ]
+    )
+    assert [a.id for a in store.list(where, None, 10).articles] == expected
+
+
+# --- the snapshot an answer is built from --------------------------------------------------------
+
+
+EVERYTHING = ArticleFilter()
+
+
+def _candidates(store, claim: str, where=EVERYTHING, limit: int = 10):
+    snap = store.snapshot()
+    return snap, snap.candidates(analyse_claim(claim).terms, where, limit)
+
+
+def test_candidates_are_the_best_sentences_first_with_their_article(store):
+    store.add_many(
+        [
+            article(1, "The zebra crossed the river. Nothing else.", title="Zebra news"),
+            article(2, "A zebra and another zebra crossed. Rain fell.", source="Weekly"),
+            article(3, "Lions slept."),
+        ]
+    )
+    snap, hits = _candidates(store, "zebra crossed")
+    # Both sentences with both terms first (their order is the backend's BM25 variant's), then
+    # the one matched by its article's title alone.
+    found = [(h.article.id, h.index) for h in hits]
+    assert sorted(found[:2]) == [("a001", 0), ("a002", 0)]
+    assert found[2:] == [("a001", 1)]
+    assert hits[0].score >= hits[1].score > hits[2].score > 0
+    assert {h.article.id: h.article.source for h in hits}["a002"] == "Weekly"
+    for hit in hits:  # every hit is the sentence its article, as this snapshot sees it, holds
+        stored = snap.article(hit.article.id)
+        assert stored.sentences[hit.index].text == hit.text
+        assert (stored.sentences[hit.index].start, stored.sentences[hit.index].end) == hit.span
+
+
+def test_candidates_respect_the_limit_and_the_filters(store):
+    store.add_many(
+        [
+            article(i, f"The zebra number {i} crossed.", source=src, published=day)
+            for i, src, day in [
+                (1, "Daily", "2025-01-01"),
+                (2, "Weekly", "2025-02-01"),
+                (3, "Daily", "2025-03-01"),
+            ]
+        ]
+    )
+    assert len(_candidates(store, "zebra", limit=2)[1]) == 2
+    where = ArticleFilter(sources=("daily",), published_from="2025-02-01")
+    assert [h.article.id for h in _candidates(store, "zebra", where)[1]] == ["a003"]
+
+
+@pytest.mark.opensearch
+def test_opensearch_scores_are_bm25_over_the_analysed_terms(opensearch_settings):
+    store = OpenSearchStore(opensearch_settings)
+    texts = ["The cat sat on the mat.", "A cat and another cat chased the dog.", "Dogs bark."]
+    store.add(article(1, " ".join(texts)))
+    _, hits = _candidates(store, "cats")
+    lengths = [len(analysed(t).split()) for t in texts]
+    freqs = [Counter(analysed(t).split())["cat"] for t in texts]
+    docs, df, avgdl = len(texts), sum(1 for f in freqs if f), sum(lengths) / len(texts)
+    idf = math.log(1 + (docs - df + 0.5) / (df + 0.5))
+    # OpenSearch's BM25 keeps the (k1 + 1) factor, as Whoosh's does.
+    expected = {
+        i: idf * f * 2.2 / (f + 1.2 * (1 - 0.75 + 0.75 * n / avgdl))
+        for i, (f, n) in enumerate(zip(freqs, lengths, strict=True))
+        if f
+    }
+    assert {h.index: h.score for h in hits} == pytest.approx(expected, rel=1e-5)
+    store.close()
+
+
+def test_speaker_and_title_terms_retrieve_too(store):
+    store.add(article(1, '"We will not leave," Peskov said. It rained.', title="Kremlin briefing"))
+    _, by_speaker = _candidates(store, "Peskov")
+    assert [(h.index, h.speaker) for h in by_speaker] == [(0, "Peskov")]
+    _, by_title = _candidates(store, "Kremlin")
+    assert sorted(h.index for h in by_title) == [0, 1]
+
+
+def test_idf_is_log_sentences_over_document_frequency(store):
+    store.add_many([article(1, "Cats sat. Cats ran. Dogs sat."), article(2, "Birds flew.")])
+    # The protocol's N is the 4 sentences. The Whoosh store counts its 2 article documents too
+    # (index/store.py Snapshot.idf): a difference the two backends still have.
+    n = 6 if store.backend == "whoosh" else 4
+    expected = {"cat": math.log(n / 3) + 1, "sat": math.log(n / 3) + 1, "unseen": math.log(n) + 1}
+    assert store.snapshot().idf(["cat", "sat", "unseen"]) == pytest.approx(expected)
+    after_search = store.snapshot()  # counted with the candidates, or on their own
+    after_search.candidates(["cat", "unseen"], EVERYTHING, 5)
+    assert after_search.idf(["cat", "sat", "unseen"]) == pytest.approx(expected)
+
+
+def test_replaced_and_deleted_articles_stop_matching_at_once(store):
+    store.add_many([article(1, "The zebra crossed."), article(2, "A zebra slept.")])
+    store.add(article(1, "The okapi crossed."), replace=True)
+    store.delete("a002")
+    assert _candidates(store, "zebra")[1] == []
+    assert [h.text for h in _candidates(store, "okapi")[1]] == ["The okapi crossed."]
+
+
+def test_a_missing_article_is_not_found_in_a_snapshot(store):
+    with pytest.raises(ArticleNotFound):
+        store.snapshot().article("nope")
+
+
+# --- OpenSearch: the generation flip ------------------------------------------------------------
+
+
+def _orphan_generation(store: OpenSearchStore, a, generation="crashed", ago: float = 0) -> None:
+    """Index an unflipped generation of ``a``'s sentences, as a writer that crashed would."""
+    written = int((time.time() - ago) * 1000)
+    sentences = split_sentences(a.text)
+    store._bulk(_sentence_actions(store.sentences, a, sentences, generation, written))
+
+
+@pytest.mark.opensearch
+def test_sentences_of_an_unflipped_generation_are_never_returned(opensearch_settings):
+    store = OpenSearchStore(opensearch_settings)
+    store.add(article(1, "The zebra crossed."))
+    _orphan_generation(store, article(1, "The zebra crossed twice, the zebra said."))
+    _orphan_generation(store, article(2, "Another zebra."))
+    hits = _candidates(store, "zebra", limit=1)[1]
+    assert [(h.article.id, h.text) for h in hits] == [("a001", "The zebra crossed.")]
+    assert store.counts() == {"articles": 1, "sentences": 1}
+    store.close()
+
+
+@pytest.mark.opensearch
+def test_a_snapshot_keeps_the_article_version_it_first_read(opensearch_settings):
+    store = OpenSearchStore(opensearch_settings)
+    store.add(article(1, "The zebra crossed. It was late."))
+    snap = store.snapshot()
+    before = snap.article("a001")
+    store.add(article(1, "The zebra crossed again and again."), replace=True)
+    hits = snap.candidates(["zebra"], EVERYTHING, 10)
+    # The old generation is gone and the new one is not this snapshot's: nothing mixes.
+    assert all(before.sentences[h.index].text == h.text for h in hits)
+    assert snap.article("a001") is before
+    fresh = store.snapshot().candidates(["zebra"], EVERYTHING, 10)
+    assert [h.text for h in fresh] == ["The zebra crossed again and again."]
+    store.close()
+
+
+@pytest.mark.opensearch
+def test_health_reports_the_backend_and_the_cluster(opensearch_settings):
+    store = OpenSearchStore(opensearch_settings)
+    store.client.cluster.health(wait_for_status="green")  # replicas assigned
+    health = store.health()
+    assert (health["backend"], health["status"], health["nodes"]) == ("opensearch", "green", 3)
+    store.close()
+
+
+@pytest.mark.opensearch
+def test_a_writer_that_loses_the_flip_decides_again_and_leaves_no_sentences(opensearch_settings):
+    store = OpenSearchStore(opensearch_settings)
+    store.add(article(1, "The zebra crossed."))
+    read_before = store._read(["a001"])["a001"]
+    store.add(article(1, "The okapi crossed."), replace=True)  # another writer, meanwhile
+    mine = article(1, "The gazelle crossed. Twice.")
+    result = store._write_planned({"a001": (mine, read_before)})["a001"]
+    assert (result.status, result.sentences) == ("replaced", 2)
+    assert store.get("a001").article == mine
+    assert store.counts() == {"articles": 1, "sentences": 2}
+    live = store.client.count(index=store.sentences)["count"]
+    assert live == 2  # neither the other writer's generation nor the lost attempt is left
+    store.close()
+
+
+@pytest.mark.opensearch
+def test_sweep_deletes_orphaned_generations_older_than_the_grace(opensearch_settings):
+    store = OpenSearchStore(opensearch_settings)
+    store.add(article(1, "The zebra crossed."))
+    _orphan_generation(store, article(1, "The zebra ran. Far away."), "old", ago=3600)
+    _orphan_generation(store, article(2, "A zebra slept."), "deleted", ago=3600)
+    _orphan_generation(store, article(1, "The zebra is being written."), "in-flight")
+    assert store.sweep(grace=60) == 3
+    assert store.client.count(index=store.sentences)["count"] == 2
+    assert store.sweep(grace=-60) == 1  # with no grace, the in-flight one goes; the live one stays
+    assert store.client.count(index=store.sentences)["count"] == 1
+    assert [h.text for h in _candidates(store, "zebra")[1]] == ["The zebra crossed."]
+    store.close()
