@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Protocol
 
 from .articles import Article
-from .records import ArticleFilter, ArticlePage, SentenceHit, StoredArticle, WriteResult
+from .records import ArticleFilter, ArticlePage, Health, SentenceHit, StoredArticle, WriteResult
 
 
 class Snapshot(Protocol):
@@ -70,8 +70,8 @@ class ArticleStore(Protocol):
 
     def delete(self, article_id: str) -> None: ...
 
-    def health(self) -> dict[str, object]:
-        """What ``/readyz`` reports of the backend: ``{"backend": ..., "status": ...}``."""
+    def health(self) -> Health:
+        """What ``/readyz`` reports of the backend."""
         ...
 
     def close(self) -> None: ...

@@ -48,6 +48,7 @@ from .records import (
     ArticlePage,
     ArticleRef,
     Attribution,
+    Health,
     SentenceHit,
     StoredArticle,
     WriteResult,
@@ -282,15 +283,10 @@ class OpenSearchStore:
         """True when no article is stored."""
         return self.client.count(index=self.articles)["count"] == 0
 
-    def health(self) -> dict[str, object]:
-        """The cluster's health as ``/readyz`` reports it."""
+    def health(self) -> Health:
+        """The cluster's health (green, yellow or red) and how many nodes it has."""
         state = self.client.cluster.health()
-        return {
-            "backend": self.backend,
-            "status": state["status"],
-            "nodes": state["number_of_nodes"],
-            "unassigned_shards": state["unassigned_shards"],
-        }
+        return Health(self.backend, state["status"], state["number_of_nodes"])
 
     # --- writing -----------------------------------------------------------------------------
 

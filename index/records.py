@@ -102,3 +102,12 @@ class SentenceHit:
     @property
     def speaker(self) -> str | None:
         return self.said.speaker if self.said else None
+
+
+@dataclass(frozen=True)
+class Health:
+    """A backend's state as ``/readyz`` reports it: ``ok`` for Whoosh, the cluster's colour."""
+
+    backend: str
+    status: str
+    nodes: int | None = None

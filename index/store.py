@@ -37,6 +37,7 @@ from .errors import ArticleConflict, ArticleNotFound, IndexBusy
 from .records import (
     ArticleFilter,
     ArticlePage,
+    Health,
     SentenceHit,
     StoredArticle,
     WriteResult,
@@ -225,9 +226,9 @@ class Store:
             internals.check_segments(writer)
         return writer
 
-    def health(self) -> dict[str, object]:
-        """The backend and whether its index opens (it is a directory on this machine)."""
-        return {"backend": self.backend, "status": "ok", "path": str(self.path)}
+    def health(self) -> Health:
+        """An open directory on this machine is always ``ok``."""
+        return Health(self.backend, "ok")
 
     def close(self) -> None:
         """Close the searcher and index files."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app
+from flask import Blueprint, Response, abort, current_app
 
 from .api import OPEN, operation
 from .openapi import spec_yaml
@@ -22,8 +22,17 @@ def healthz() -> dict:
 @bp.get("/readyz")
 @operation(response=ReadySchema, errors=(503,), access=OPEN)
 def readyz() -> dict:
-    """The index is open and searchable, with its document counts."""
-    return {"status": "ready", **store().counts()}
+    """The index is open and searchable, with its document counts and its backend's health."""
+    health = store().health()
+    if health.status == "red":  # a cluster missing primary shards cannot answer in full
+        abort(503, f"The {health.backend} backend is not ready: its health is red.")
+    return {
+        "status": "ready",
+        **store().counts(),
+        "backend": health.backend,
+        "backend_status": health.status,
+        "nodes": health.nodes,
+    }
 
 
 @bp.get("/openapi.yaml")

@@ -308,6 +308,17 @@ class ReadySchema(Schema):
     status = fields.Str(required=True)
     articles = fields.Int(required=True)
     sentences = fields.Int(required=True)
+    backend = fields.Str(required=True, metadata={"enum": ["whoosh", "opensearch"]})
+    backend_status = fields.Str(
+        required=True,
+        metadata={
+            "description": "`ok` for the embedded index; the cluster's health (green, yellow) "
+            "for OpenSearch, where red makes /readyz answer 503."
+        },
+    )
+    nodes = fields.Int(
+        allow_none=True, metadata={"description": "OpenSearch: nodes in the cluster (else null)."}
+    )
 
 
 class ProblemSchema(Schema):

@@ -244,6 +244,9 @@ def test_health_and_readiness(seeded_client):
         "status": "ready",
         "articles": 2,
         "sentences": 38,
+        "backend": "whoosh",
+        "backend_status": "ok",
+        "nodes": None,
     }
 
 

@@ -17,7 +17,14 @@ def evidence(server, claim, **params):
 
 
 def test_empty_index_is_seeded_and_seed_claim_returns_both_copies(server):
-    assert server.get("/readyz").json() == {"status": "ready", "articles": 2, "sentences": 38}
+    assert server.get("/readyz").json() == {
+        "status": "ready",
+        "articles": 2,
+        "sentences": 38,
+        "backend": "whoosh",
+        "backend_status": "ok",
+        "nodes": None,
+    }
     items = evidence(server, PESKOV)["evidence"]
     quote = next(e for e in items if "undeniable and non-negotiable" in e["sentence"])
     assert quote["article"]["source"] == "The Moscow Times"

@@ -292,7 +292,7 @@ def test_health_reports_the_backend_and_the_cluster(opensearch_settings):
     store = OpenSearchStore(opensearch_settings)
     store.client.cluster.health(wait_for_status="green")  # replicas assigned
     health = store.health()
-    assert (health["backend"], health["status"], health["nodes"]) == ("opensearch", "green", 3)
+    assert (health.backend, health.status, health.nodes) == ("opensearch", "green", 3)
     store.close()
 
 
