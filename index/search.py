@@ -86,12 +86,17 @@ POSTINGS = PostingsCache(CACHE_MB)
 
 @dataclass
 class _Part:
-    """One term's postings in one field of one segment, scored for this searcher."""
+    """One term's postings in one field of one segment, scored for this searcher.
 
-    ids: np.ndarray  # the searcher's document numbers, ascending
+    Document numbers stay the segment's own (the cached arrays, never copied); the segment's
+    documents are ``[offset, stop)`` among the searcher's.
+    """
+
+    ids: np.ndarray  # the segment's document numbers, ascending
     tfs: np.ndarray
     lengths: np.ndarray  # the segment's length bytes in the field, by segment document number
     offset: int
+    stop: int
     weight: float
     norms: np.ndarray
 
@@ -100,18 +105,29 @@ class _Part:
         ids = self.ids if at is None else self.ids[at]
         tfs = self.tfs if at is None else self.tfs[at]
         # float64 throughout: the norms are, and float32 frequencies would round the scores.
-        return tfs / (tfs + self.norms[self.lengths[ids - self.offset]]) * self.weight
+        return tfs / (tfs + self.norms[self.lengths[ids]]) * self.weight
 
     def add_into(self, scores: np.ndarray) -> None:
         # A document occurs once in a part's postings, so a fancy-index add is exact.
-        scores[self.ids] += self.scores()
+        scores[self.offset : self.stop][self.ids] += self.scores()
+
+    def reach(self, seen: np.ndarray) -> np.ndarray:
+        """Mark the part's documents reached; those not reached before, as searcher numbers."""
+        mine = seen[self.offset : self.stop]
+        new = self.ids[~mine[self.ids]]
+        mine[new] = True
+        return new + self.offset
+
+    def searcher_ids(self) -> np.ndarray:
+        return self.ids + self.offset
 
     def add_found(self, scores: np.ndarray, docs: np.ndarray) -> None:
-        """Add this part's BM25 to the given documents (sorted) that hold the term."""
-        at = np.searchsorted(self.ids, docs)
+        """Add this part's BM25 to the given documents (searcher numbers) that hold the term."""
+        local = docs[(docs >= self.offset) & (docs < self.stop)] - self.offset
+        at = np.searchsorted(self.ids, local)
         at[at == len(self.ids)] = 0
-        hit = self.ids[at] == docs
-        scores[docs[hit]] += self.scores(at[hit])
+        hit = self.ids[at] == local
+        scores[self.offset : self.stop][local[hit]] += self.scores(at[hit])
 
 
 @dataclass
@@ -175,12 +191,11 @@ class Retrieval:
                 break
             for part in term.parts:
                 part.add_into(scores)
-                new = part.ids[~seen[part.ids]]
-                seen[new] = True
-                touched.append(new)
+                touched.append(part.reach(seen))
             rest -= term.bound
             if prune:
-                best, floor = _best(scores, seen, best, [p.ids for p in term.parts], limit)
+                reached = [p.searcher_ids() for p in term.parts]
+                best, floor = _best(scores, seen, best, reached, limit)
         docs = np.concatenate(touched) if touched else _EMPTY
         for term in plan[read:]:
             docs = docs[scores[docs] + rest >= floor]  # those that can still make the top
@@ -210,8 +225,9 @@ class Retrieval:
                     )
                     ids, tfs = self.cache.get(reader, name, text)
                     lengths = internals.field_lengths(reader, name)
+                    stop = offset + reader.doc_count_all()
                     term.parts.append(
-                        _Part(ids + offset, tfs, lengths, offset, weight, self.norms[name])
+                        _Part(ids, tfs, lengths, offset, stop, weight, self.norms[name])
                     )
                 term.bound += field_bound
             if term.parts:
