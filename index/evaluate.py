@@ -268,7 +268,7 @@ def training_rows(store: Store, where: dict[tuple[str, int], str], cases: Iterab
     rows: list[tuple[dict[str, float], int, int, bool]] = []
     for i, case in enumerate(cases):
         claim = analyse_claim(case.claim)
-        for j in judge_candidates(store.searcher(), claim, EvidenceQuery(case.claim)):
+        for j in judge_candidates(store, store.searcher(), claim, EvidenceQuery(case.claim)):
             key = where[(j.meta["id"], j.candidate.fields[S.SENTENCE_INDEX])]
             rows.append((j.judgement.features, int(key in case.supports), i, key in case.refutes))
     return rows

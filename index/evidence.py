@@ -17,12 +17,16 @@ from .search import Candidate, Claim, analyse_claim, claim_idf, find_candidates
 from .store import ArticleFilter, Store, StoredArticle
 from .support import (
     SUPPORTS,
+    Cover,
     Judgement,
     SentenceView,
+    covers,
+    explain,
     highlights,
     judge,
     matched_words,
     model,
+    refers_back,
     within_reach,
 )
 
@@ -92,6 +96,8 @@ class Evidence:
     attribution: Attribution | None
     also_in: list[Copy]
     corroboration: int
+    covers: list[Cover]
+    explanation: str
 
 
 @dataclass(frozen=True)
@@ -123,7 +129,7 @@ def find_evidence(store: Store, query: EvidenceQuery) -> EvidenceResult:
     started = time.perf_counter()
     claim = analyse_claim(query.claim)
     searcher = store.searcher()  # one snapshot for candidates and their articles
-    judged = judge_candidates(searcher, claim, query)
+    judged = judge_candidates(store, searcher, claim, query)
     groups = [
         g
         for g in fold_copies(judged)
@@ -136,17 +142,31 @@ def find_evidence(store: Store, query: EvidenceQuery) -> EvidenceResult:
         claim=query.claim,
         took_ms=round((time.perf_counter() - started) * 1000, 2),
         evidence=evidence,
-        unsupported_terms=unsupported_words(claim, [j.view for g in groups for j in g]),
+        unsupported_terms=unsupported_words(claim, [j for g in groups for j in g]),
     )
 
 
-def judge_candidates(searcher: Searcher, claim: Claim, query: EvidenceQuery) -> list[Judged]:
+def judge_candidates(
+    store: Store, searcher: Searcher, claim: Claim, query: EvidenceQuery
+) -> list[Judged]:
     """The index's candidate sentences for the claim within the query's filters, judged."""
     where = ArticleFilter(query.sources, query.published_from, query.published_to)
     candidates = find_candidates(searcher, claim, where, max(CANDIDATE_POOL, 3 * query.limit))
     idf = claim_idf(searcher, claim)
     best = max((c.bm25 for c in candidates), default=0.0) or 1.0
-    judged = [_judge(claim, c, idf, c.bm25 / best) for c in candidates]
+    articles: dict[str, StoredArticle] = {}
+
+    def before(candidate: Candidate) -> str | None:
+        """The sentence before a candidate that refers back to it (its article read once)."""
+        index = candidate.fields[S.SENTENCE_INDEX]
+        if index == 0 or not refers_back(candidate.text):
+            return None
+        article_id = candidate.fields[S.ARTICLE_ID]
+        if article_id not in articles:
+            articles[article_id] = store.get(article_id, searcher)
+        return articles[article_id].sentences[index - 1].text
+
+    judged = [_judge(claim, c, idf, c.bm25 / best, before(c)) for c in candidates]
     stances = within_reach(
         [j.judgement.score for j in judged], [j.judgement.stance for j in judged], model().relative
     )
@@ -155,10 +175,17 @@ def judge_candidates(searcher: Searcher, claim: Claim, query: EvidenceQuery) -> 
     return judged
 
 
-def _judge(claim: Claim, candidate: Candidate, idf: dict[str, float], retrieval: float) -> Judged:
+def _judge(
+    claim: Claim,
+    candidate: Candidate,
+    idf: dict[str, float],
+    retrieval: float,
+    before: str | None,
+) -> Judged:
     said = candidate.fields.get(S.ATTRIBUTION)
     meta = json.loads(candidate.fields[S.META])
-    view = SentenceView.of(candidate.text, meta.get("title"), said[0] if said else None, retrieval)
+    speaker = said[0] if said else None
+    view = SentenceView.of(candidate.text, meta.get("title"), speaker, retrieval, before)
     return Judged(candidate, view, judge(claim, view, idf), meta)
 
 
@@ -199,7 +226,7 @@ def _evidence(
     index = lead.candidate.fields[S.SENTENCE_INDEX]
     texts = [s.text for s in stored.sentences]
     start, end = lead.candidate.fields[S.SPAN]
-    marked = highlights(claim, lead.view)
+    marked = highlights(claim, lead.view, lead.judgement.matches)
     return Evidence(
         sentence=lead.view.text,
         score=best.judgement.score,
@@ -219,6 +246,8 @@ def _evidence(
         ),
         also_in=[_copy(j) for j in copies[1:]],
         corroboration=len({j.meta.get("source") or j.meta["id"] for j in group}),
+        covers=covers(claim, lead.judgement.matches),
+        explanation=explain(claim, best.judgement),
     )
 
 
@@ -233,9 +262,10 @@ def _copy(j: Judged) -> Copy:
     )
 
 
-def unsupported_words(claim: Claim, views: list[SentenceView]) -> list[str]:
-    """The claim's content words that no returned sentence covers, in claim order."""
-    covered: set[str] = set().union(*(v.terms for v in views)) if views else set()
+def unsupported_words(claim: Claim, judged: list[Judged]) -> list[str]:
+    """The claim's content words that no returned sentence covers, in claim order (a sentence
+    covers what it, its speaker, a synonym or the sentence it refers back to states)."""
+    covered = {t for j in judged for t in (*j.view.terms, *j.judgement.matches)}
     missing: dict[str, None] = {}
     for w in claim.words:
         if not all(t in covered for t in w.terms):
