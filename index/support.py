@@ -257,10 +257,17 @@ def number_missing(r: Reading) -> float:
 
 
 def antonym(r: Reading) -> float:
-    """1 when the sentence states the opposite of a claim term it does not state
-    ("decreases" for "increases", "rejected" for "approved")."""
+    """1 when the sentence states the opposite of a claim word where it would state the word
+    ("decreased" for "increased" next to the claim's words around it)."""
     lex = lexicon()
-    return float(any(lex.antonym_of(t, r.s.own_terms) for t in r.claim.terms if t not in r.matches))
+    for at, w in enumerate(r.claim.words):
+        term = w.terms[-1]
+        if term in r.matches or term not in lex.antonyms:
+            continue
+        slot = _slot(r, at, both=False)
+        if slot and lex.antonym_of(term, frozenset(t.term for t in slot)):
+            return 1.0
+    return 0.0
 
 
 def predicate_missing(r: Reading) -> float:
@@ -277,17 +284,27 @@ def predicate_swapped(r: Reading) -> float:
     if key is None or key in r.matches:
         return 0.0
     at = next(i for i, w in enumerate(r.claim.words) if key in w.terms)
+    slot = _slot(r, at, both=True)
+    claimed = set(r.claim.terms)
+    return float(bool(slot) and not any(t.term in claimed for t in slot))
+
+
+# How many words may stand in for a claim word ("seized back" for "lost").
+SLOT = 2
+
+
+def _slot(r: Reading, at: int, both: bool) -> list[Token]:
+    """The sentence's words where it would state claim word ``at``: between the sentence's
+    words for the claim words around it (or, unless ``both``, next to the one it has), when
+    at most SLOT words stand there."""
     before = _stated_word(r, reversed(r.claim.words[:at]))
     after = _stated_word(r, r.claim.words[at + 1 :])
-    if before is None or after is None:
-        return 0.0
-    gap = [t for t in r.s.tokens if before < t.pos < after]
-    claimed = set(r.claim.terms)
-    return float(0 < len(gap) <= SLOT and not any(t.term in claimed for t in gap))
-
-
-# How many words may stand in for a claim's key predicate ("seized back" for "lost").
-SLOT = 2
+    if before is None and after is None or both and (before is None or after is None):
+        return []
+    low = before if before is not None else after - SLOT - 1
+    high = after if after is not None else before + SLOT + 1
+    slot = [t for t in r.s.tokens if low < t.pos < high]
+    return slot if 0 < len(slot) <= SLOT else []
 
 
 def _stated_word(r: Reading, words) -> int | None:
