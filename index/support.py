@@ -15,7 +15,7 @@ from functools import cache, cached_property, lru_cache
 from pathlib import Path
 
 from .lexicon import lexicon
-from .search import Claim, Token, analyse
+from .search import Claim, Token, analyse, analyse_claim
 
 SUPPORTS, REFUTES, RELATED = "supports", "refutes", "related"
 
@@ -549,12 +549,34 @@ def features(claim: Claim, s: SentenceView, idf: dict[str, float]) -> dict[str, 
 
 
 def judge(claim: Claim, s: SentenceView, idf: dict[str, float]) -> Judgement:
-    """Score the sentence for the claim and decide its stance."""
+    """Score the sentence for the claim and decide its stance; a long claim part by part, the
+    sentence judged by the part it states best."""
+    return max((_judge_part(p, s, idf) for p in claim_parts(claim)), key=lambda j: j.score)
+
+
+def _judge_part(claim: Claim, s: SentenceView, idf: dict[str, float]) -> Judgement:
     r = Reading(claim, s, idf)
     feats = {name: fn(r) for name, fn in FEATURES.items()}
     m = model()
     score = m.score(feats)
     return Judgement(round(score, 4), stance(feats, score, m.threshold), feats, r.matches)
+
+
+# Claims longer than this many words are judged clause by clause: a sentence rarely states all
+# of a long claim, and its share of the whole claim says little.
+LONG_CLAIM = 25
+MIN_PART_WORDS = 3
+
+
+@lru_cache(maxsize=1024)
+def claim_parts(claim: Claim) -> tuple[Claim, ...]:
+    """A long claim's clauses of at least MIN_PART_WORDS content words; else the claim."""
+    if len(claim.text.split()) <= LONG_CLAIM:
+        return (claim,)
+    parts = (analyse_claim(claim.text[a:b]) for a, b in clauses(claim.text))
+    terms = set(claim.terms)
+    kept = tuple(p for p in parts if len(p.words) >= MIN_PART_WORDS and terms.issuperset(p.terms))
+    return kept if len(kept) > 1 else (claim,)
 
 
 def stance(feats: dict[str, float], score: float, threshold: float) -> str:

@@ -9,8 +9,10 @@ from index.support import (
     REFUTES,
     SUPPORTS,
     SentenceView,
+    claim_parts,
     clauses,
     features,
+    judge,
     key_predicate,
     quantities,
 )
@@ -159,3 +161,21 @@ def test_a_demonstrative_sentence_borrows_its_neighbours_terms(store, second, bo
     if borrowed:
         assert how["library"] == ("neighbour", "library")
         assert how["angered"] == ("exact", "angered")
+
+
+LONG = (
+    "The Kremlin on Thursday ruled out giving back Ukrainian regions it claims to have annexed, "
+    "while officials in Brussels kept discussing which security guarantees European partners "
+    "could offer over the coming years."
+)
+
+
+def test_a_long_claim_is_judged_clause_by_clause(seeded):
+    parts = claim_parts(analyse_claim(LONG))
+    assert [p.text.split()[0] for p in parts] == ["The", "while"]
+    result = ask(seeded, LONG)
+    [item] = [e for e in result.evidence if e.sentence.startswith("The Kremlin on Thursday")]
+    view = SentenceView.of(item.sentence, item.article.title)
+    idf = {t: 1.0 for t in analyse_claim(LONG).terms}
+    assert judge(analyse_claim(LONG), view, idf).score == judge(parts[0], view, idf).score
+    assert "Brussels" in result.unsupported_terms
