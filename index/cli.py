@@ -1,4 +1,7 @@
-"""The ``provenance`` command: ingest, search, stats, reindex and serve from the shell."""
+"""The ``provenance`` command: ingest, search, stats and serve.
+
+Benchmarks and evaluations are the lab's (``python -m lab``), not the product's.
+"""
 
 from __future__ import annotations
 
@@ -13,12 +16,11 @@ from tqdm import tqdm
 
 from .errors import IndexBusy, ProvenanceError
 from .evidence import EvidenceQuery, find_evidence
-from .ingest import count_inputs, ingest_paths, seed_if_empty
+from .ingest import count_inputs, ingest_paths
 from .render import evidence_text
 from .store import Store
 
 DEFAULT_INDEX = os.environ.get("PROVENANCE_INDEX_DIR", "var/index")
-BENCH_CORPUS = "../shared/data/reuters21578/reuters21578.jsonl.gz"
 #: sysexits' EX_TEMPFAIL: the index was busy, trying again later may succeed.
 EXIT_BUSY = 75
 
@@ -63,24 +65,6 @@ def _parser() -> argparse.ArgumentParser:
 
     stats = sub.add_parser("stats", help="index document counts")
     stats.set_defaults(run=cmd_stats)
-
-    evaluate = sub.add_parser("eval", help="measure evidence quality on a labelled dataset")
-    evaluate.add_argument("dataset", choices=("climate-fever",))
-    evaluate.add_argument("path", type=Path, help="climate-fever.jsonl")
-    evaluate.add_argument(
-        "--train", action="store_true", help="fit the support model on the even half first"
-    )
-    evaluate.set_defaults(run=cmd_eval)
-
-    bench = sub.add_parser("bench", help="ingest and query speed against SQLite FTS5 and tantivy")
-    bench.add_argument("--corpus", type=Path, default=Path(BENCH_CORPUS), help="[%(default)s]")
-    bench.add_argument("--sizes", default="10000,100000", help="sentences per index [%(default)s]")
-    bench.add_argument("--queries", type=int, default=200, help="claims per size [%(default)s]")
-    bench.add_argument("--workdir", type=Path, help="where to build the indexes [a temp dir]")
-    bench.add_argument("--http", action="store_true", help="load the real service with wrk")
-    bench.add_argument("--seconds", type=int, default=20, help="HTTP run length [%(default)s]")
-    bench.add_argument("--connections", type=int, default=8, help="HTTP clients [%(default)s]")
-    bench.set_defaults(run=cmd_bench)
 
     serve = sub.add_parser("serve", help="run the HTTP service under gunicorn")
     serve.add_argument("--port", default=os.environ.get("PORT", "8000"))
@@ -132,34 +116,12 @@ def cmd_stats(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_eval(args: argparse.Namespace) -> int:
-    """Print SPEC §7 figures for both halves of the dataset (index in a temporary directory)."""
-    from .evaluate import evaluate, train
-
-    if args.train:
-        train(args.path)
-    evaluate(args.path)
-    return 0
-
-
-def cmd_bench(args: argparse.Namespace) -> int:
-    """Print the benchmark tables (see index/bench.py); the index option is not used."""
-    from . import bench  # the references (tantivy) are an optional extra
-
-    sizes = [int(s) for s in args.sizes.split(",")]
-    if args.http:
-        for size in sizes:
-            result = bench.run_http(args.corpus, size, args.seconds, args.connections, args.workdir)
-            print(bench.format_http(result))
-    else:
-        bench.run(args.corpus, sizes, args.queries, args.workdir)
-    return 0
-
-
 def cmd_serve(args: argparse.Namespace) -> int:
-    """Seed an empty index, then replace this process with gunicorn serving it."""
-    seed_if_empty(_store(args))
+    """Replace this process with gunicorn serving the index (seeded when never used).
+
+    Gunicorn runs from this interpreter (``-m``), so no activated venv or PATH entry is needed,
+    with the settings module the package ships, so an installed wheel serves as a checkout does.
+    """
     os.environ.update(PROVENANCE_INDEX_DIR=str(args.index), PORT=str(args.port))
-    conf = Path(__file__).resolve().parent.parent / "gunicorn.conf.py"
-    options = ["-c", str(conf)] if conf.exists() else ["--bind", f"0.0.0.0:{args.port}"]
-    os.execvp("gunicorn", ["gunicorn", *options, "service:create_app()"])
+    python = sys.executable
+    os.execv(python, [python, "-m", "gunicorn", "-c", "python:service.gunicorn_conf"])

@@ -5,16 +5,15 @@ This is the one code path behind the HTTP API, the CLI's ``search`` and the eval
 
 from __future__ import annotations
 
-import json
 import time
 from dataclasses import dataclass, replace
 
-from whoosh.searching import Searcher
+import numpy as np
 
-from . import schema as S
-from .provenance import Attribution, attribute, same_statement
-from .search import Candidate, Claim, analyse_claim, claim_idf, find_candidates
-from .store import ArticleFilter, Store, StoredArticle
+from .backend import ArticleStore, Snapshot
+from .claims import Claim, analyse_claim
+from .provenance import Attribution, attribute, similar_sizes
+from .records import ArticleFilter, ArticleRef, SentenceHit, StoredArticle
 from .support import (
     SUPPORTS,
     Cover,
@@ -46,18 +45,6 @@ class EvidenceQuery:
     published_to: str | None = None
     context: int = 1
     stance: str = "supports"
-
-
-@dataclass(frozen=True)
-class ArticleRef:
-    """The article a sentence comes from."""
-
-    id: str
-    title: str | None
-    source: str | None
-    byline: str | None
-    published: str | None
-    url: str | None
 
 
 @dataclass(frozen=True)
@@ -114,22 +101,21 @@ class EvidenceResult:
 class Judged:
     """A candidate sentence with its analysed view and its judgement for the claim."""
 
-    candidate: Candidate
+    hit: SentenceHit
     view: SentenceView
     judgement: Judgement
-    meta: dict  # the sentence's article fields, decoded once from its stored META
 
     @property
     def published_key(self) -> str:
-        return self.meta.get("published") or "9999"
+        return self.hit.article.published or "9999"
 
 
-def find_evidence(store: Store, query: EvidenceQuery) -> EvidenceResult:
+def find_evidence(store: ArticleStore, query: EvidenceQuery) -> EvidenceResult:
     """Every sentence in the archive that supports the claim, best first (SPEC §3-§4)."""
     started = time.perf_counter()
     claim = analyse_claim(query.claim)
-    searcher = store.searcher()  # one snapshot for candidates and their articles
-    judged = judge_candidates(store, searcher, claim, query)
+    snapshot = store.snapshot()  # one view for candidates and their articles
+    judged = judge_candidates(snapshot, claim, query)
     groups = [
         g
         for g in fold_copies(judged)
@@ -137,7 +123,7 @@ def find_evidence(store: Store, query: EvidenceQuery) -> EvidenceResult:
         and g[0].judgement.score >= query.min_score
     ][: query.limit]
     articles: dict[str, StoredArticle] = {}
-    evidence = [_evidence(claim, g, query.context, store, searcher, articles) for g in groups]
+    evidence = [_evidence(claim, g, query.context, snapshot, articles) for g in groups]
     return EvidenceResult(
         claim=query.claim,
         took_ms=round((time.perf_counter() - started) * 1000, 2),
@@ -146,27 +132,23 @@ def find_evidence(store: Store, query: EvidenceQuery) -> EvidenceResult:
     )
 
 
-def judge_candidates(
-    store: Store, searcher: Searcher, claim: Claim, query: EvidenceQuery
-) -> list[Judged]:
+def judge_candidates(snapshot: Snapshot, claim: Claim, query: EvidenceQuery) -> list[Judged]:
     """The index's candidate sentences for the claim within the query's filters, judged."""
     where = ArticleFilter(query.sources, query.published_from, query.published_to)
-    candidates = find_candidates(searcher, claim, where, max(CANDIDATE_POOL, 3 * query.limit))
-    idf = claim_idf(searcher, claim)
-    best = max((c.bm25 for c in candidates), default=0.0) or 1.0
+    hits = snapshot.candidates(claim.terms, where, max(CANDIDATE_POOL, 3 * query.limit))
+    idf = snapshot.idf(claim.terms)
+    best = max((h.score for h in hits), default=0.0) or 1.0
     articles: dict[str, StoredArticle] = {}
 
-    def before(candidate: Candidate) -> str | None:
-        """The sentence before a candidate that refers back to it (its article read once)."""
-        index = candidate.fields[S.SENTENCE_INDEX]
-        if index == 0 or not refers_back(candidate.text):
+    def before(hit: SentenceHit) -> str | None:
+        """The sentence before a hit that refers back to it (its article read once)."""
+        if hit.index == 0 or not refers_back(hit.text):
             return None
-        article_id = candidate.fields[S.ARTICLE_ID]
-        if article_id not in articles:
-            articles[article_id] = store.get(article_id, searcher)
-        return articles[article_id].sentences[index - 1].text
+        if hit.article.id not in articles:
+            articles[hit.article.id] = snapshot.article(hit.article.id)
+        return articles[hit.article.id].sentences[hit.index - 1].text
 
-    judged = [_judge(claim, c, idf, c.bm25 / best, before(c)) for c in candidates]
+    judged = [_judge(claim, h, idf, h.score / best, before(h)) for h in hits]
     stances = within_reach(
         [j.judgement.score for j in judged], [j.judgement.stance for j in judged], model().relative
     )
@@ -176,56 +158,68 @@ def judge_candidates(
 
 
 def _judge(
-    claim: Claim,
-    candidate: Candidate,
-    idf: dict[str, float],
-    retrieval: float,
-    before: str | None,
+    claim: Claim, hit: SentenceHit, idf: dict[str, float], retrieval: float, before: str | None
 ) -> Judged:
-    said = candidate.fields.get(S.ATTRIBUTION)
-    meta = json.loads(candidate.fields[S.META])
-    speaker = said[0] if said else None
-    view = SentenceView.of(candidate.text, meta.get("title"), speaker, retrieval, before)
-    return Judged(candidate, view, judge(claim, view, idf), meta)
+    view = SentenceView.of(hit.text, hit.article.title, hit.speaker, retrieval, before)
+    return Judged(hit, view, judge(claim, view, idf))
 
 
 def fold_copies(judged: list[Judged]) -> list[list[Judged]]:
     """Group near-identical sentences of different articles; best group first.
 
-    Each group's first member is its best-scored sentence, which decides its stance.
+    Each group's first member is its best-scored sentence, which decides its stance; a sentence
+    joins the first group whose head it repeats. Every pair's shared terms come from one matrix
+    product: comparing each candidate with each group in Python was the slowest step of an
+    answer.
     """
+    ranked = sorted(judged, key=lambda j: -j.judgement.score)
+    similar = _similar_pairs([j.view.terms for j in ranked])
     groups: list[list[Judged]] = []
+    heads: list[int] = []  # each group's first member, as its rank
     articles: list[set[str]] = []  # each group's article ids, kept as the group grows
-    for j in sorted(judged, key=lambda j: -j.judgement.score):
-        terms, article = j.view.terms, j.meta["id"]
-        for g, ids in zip(groups, articles, strict=True):
-            if article not in ids and same_statement(g[0].view.terms, terms):
-                g.append(j)
-                ids.add(article)
+    for rank, j in enumerate(ranked):
+        article = j.hit.article.id
+        for g in np.flatnonzero(similar[rank, heads]) if heads else ():
+            if article not in articles[g]:
+                groups[g].append(j)
+                articles[g].add(article)
                 break
         else:
             groups.append([j])
+            heads.append(rank)
             articles.append({article})
     return groups
+
+
+def _similar_pairs(term_sets: list[frozenset[str]]) -> np.ndarray:
+    """Which pairs of term sets say the same thing (:func:`similar_sizes`), as a matrix."""
+    columns: dict[str, int] = {}
+    rows = [[columns.setdefault(t, len(columns)) for t in terms] for terms in term_sets]
+    has = np.zeros((len(rows), len(columns)), dtype=np.float32)
+    for i, row in enumerate(rows):
+        has[i, row] = 1.0
+    shared = has @ has.T
+    sizes = has.sum(axis=1)
+    return similar_sizes(shared, sizes[:, None], sizes[None, :])
 
 
 def _evidence(
     claim: Claim,
     group: list[Judged],
     context: int,
-    store: Store,
-    searcher: Searcher,
+    snapshot: Snapshot,
     articles: dict[str, StoredArticle],
 ) -> Evidence:
     best = group[0]
     # The earliest copy is the likely origin: it leads, the others follow by date.
     copies = sorted(group, key=lambda j: (j.published_key, -j.judgement.score))
     lead = copies[0]
-    stored = articles.get(lead.meta["id"]) or store.get(lead.meta["id"], searcher)
-    articles[lead.meta["id"]] = stored
-    index = lead.candidate.fields[S.SENTENCE_INDEX]
+    hit = lead.hit
+    stored = articles.get(hit.article.id) or snapshot.article(hit.article.id)
+    articles[hit.article.id] = stored
+    index = hit.index
     texts = [s.text for s in stored.sentences]
-    start, end = lead.candidate.fields[S.SPAN]
+    start, end = hit.span
     marked = highlights(claim, lead.view, lead.judgement.matches)
     return Evidence(
         sentence=lead.view.text,
@@ -233,7 +227,7 @@ def _evidence(
         stance=best.judgement.stance,
         matched_terms=matched_words(claim, lead.view),
         highlights=marked,
-        article=ArticleRef(**{k: lead.meta.get(k) for k in ArticleRef.__dataclass_fields__}),
+        article=hit.article,
         sentence_index=index,
         offsets=[start, end],
         context=Context(
@@ -245,20 +239,21 @@ def _evidence(
             lead.view.text, texts[:index], texts[index + 1 : index + 3], [s for s, _ in marked]
         ),
         also_in=[_copy(j) for j in copies[1:]],
-        corroboration=len({j.meta.get("source") or j.meta["id"] for j in group}),
+        corroboration=len({j.hit.article.source or j.hit.article.id for j in group}),
         covers=covers(claim, lead.judgement.matches),
         explanation=explain(claim, best.judgement),
     )
 
 
 def _copy(j: Judged) -> Copy:
+    article = j.hit.article
     return Copy(
         sentence=j.view.text,
-        article_id=j.meta["id"],
-        source=j.meta.get("source"),
-        published=j.meta.get("published"),
-        url=j.meta.get("url"),
-        sentence_index=j.candidate.fields[S.SENTENCE_INDEX],
+        article_id=article.id,
+        source=article.source,
+        published=article.published,
+        url=article.url,
+        sentence_index=j.hit.index,
     )
 
 

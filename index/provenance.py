@@ -6,6 +6,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
 _SPEECH = (
     r"(?:said|says|say|told|tells|added|adds|stated|states|announced|insisted|"
     r"cautioned|warned|claimed|noted|explained|argued|wrote|asked|replied|stressed|"
@@ -134,15 +136,16 @@ def _full_name(name: str, preceding: Sequence[str]) -> str:
     return name
 
 
-def same_statement(a: frozenset[str], b: frozenset[str]) -> bool:
-    """Near-identical sentences by their analysed terms: wire copies with small edits fold.
+def similar_sizes(shared, a, b):
+    """Whether term sets of sizes ``a`` and ``b`` sharing ``shared`` terms say the same thing.
 
     Dice similarity catches light rewording; the overlap coefficient catches a copy with an
-    added or dropped clause ("in a phone briefing attended by AFP").
+    added or dropped clause ("in a phone briefing attended by AFP"). Takes numbers or numpy
+    arrays (then answers element-wise).
     """
-    if not a or not b:
-        return False
-    shared = len(a & b)
-    dice = 2 * shared / (len(a) + len(b))
-    overlap = shared / min(len(a), len(b))
-    return dice >= 0.6 or (overlap >= 0.8 and min(len(a), len(b)) >= 4)
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    smaller = np.minimum(a, b)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        dice = 2 * shared / (a + b)
+        overlap = shared / smaller
+    return (smaller > 0) & ((dice >= 0.6) | ((overlap >= 0.8) & (smaller >= 4)))

@@ -1,317 +1,306 @@
-"""Claim -> candidate sentences: the claim is analysed as text, never parsed as query syntax."""
+"""Claim terms -> the best sentences by BM25, exactly, over a Whoosh index.
+
+The top ``k`` of an OR of every claim term in the sentence text, its article's title and its
+speaker (:data:`FIELD_BOOSTS`), the same documents and scores Whoosh's own OR query gives, at a
+fraction of the cost. Term-level MaxScore makes skipping safe rather than a guess:
+
+1. Terms are taken in falling order of their score bound (the most any one sentence can get
+   from them, from Whoosh's per-term statistics): rare terms first. Each one's postings are
+   added into one array of scores, a whole posting list per numpy operation.
+2. After each term, the ``k``-th best score so far is a floor no final top-``k`` score is
+   under. Once the bounds of the terms left add up to less than that floor, a sentence none of
+   the read terms reaches cannot enter the top ``k``, so the long lists of the common terms
+   are never walked: they are only looked up (binary search) for the sentences that can still
+   make it.
+
+Decoded posting lists are kept in a bounded cache keyed by segment, which never changes once
+written: a commit adds segments and a merge makes new ones, so the cache stays in step with
+the index without being told.
+"""
 
 from __future__ import annotations
 
-import bisect
-import heapq
-import json
-import math
-import re
-import weakref
-from collections import Counter, defaultdict
+import os
+import threading
+from collections import OrderedDict
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher
-from whoosh.query import And, Term
+import numpy as np
+from whoosh.query import And, Or, Term, TermRange
 from whoosh.searching import Searcher
 from whoosh.util.numeric import byte_to_length
 
 from . import schema as S
-from .store import ArticleFilter
+from . import whoosh_internals as internals
+from .records import ArticleFilter
 
-_WORD = re.compile(r"[\w][\w.'\u2019-]*[\w]|\w")
 TITLE_BOOST = 0.3
-#: Retrieval reads the postings of the claim's rarest terms, at least MIN_DECIDING of them, up to
-#: about POSTINGS_BUDGET postings; POOL_FACTOR times the asked number are rescored in full.
-POSTINGS_BUDGET = 3000
-MIN_DECIDING = 2
-POOL_FACTOR = 2
 SPEAKER_BOOST = 0.5
-
-
-@dataclass(frozen=True)
-class Token:
-    """One analysed term of a text and where its word sits: ``[start, end)`` and position."""
-
-    term: str
-    start: int
-    end: int
-    pos: int
-
-
-@lru_cache(maxsize=50_000)
-def analyse(text: str) -> tuple[Token, ...]:
-    """Analyse text with the index's analyzer, keeping character offsets and positions.
-
-    Cached: the same candidate sentences come back for many claims.
-    """
-    return tuple(
-        Token(t.text, t.startchar, t.endchar, t.pos)
-        for t in S.ANALYZER(text, positions=True, chars=True, removestops=True)
-    )
-
-
-_ANALYZED_WORD = re.compile(S.WORD_PATTERN)
-
-
-def term_counts(text: str) -> Counter[str]:
-    """How often each index term occurs in the text: ``analyse`` without offsets, word by word.
-
-    The analyzer's steps after tokenising map one word to at most one term, so each distinct
-    word is analysed once and remembered; rescoring pooled sentences needs only these counts.
-    """
-    counts = Counter(map(_word_term, _ANALYZED_WORD.findall(text)))
-    counts.pop(None, None)
-    return counts
-
-
-@lru_cache(maxsize=200_000)
-def _word_term(word: str) -> str | None:
-    terms = [t.text for t in S.ANALYZER(word, removestops=True)]
-    return terms[0] if terms else None
-
-
-@dataclass(frozen=True)
-class ClaimWord:
-    """A word of the claim as written and the index terms it analyses to."""
-
-    surface: str
-    terms: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Claim:
-    """A claim analysed for search: its content words and distinct terms in order."""
-
-    text: str
-    words: tuple[ClaimWord, ...]
-
-    @cached_property
-    def terms(self) -> tuple[str, ...]:
-        seen: dict[str, None] = {}
-        for w in self.words:
-            for t in w.terms:
-                seen.setdefault(t, None)
-        return tuple(seen)
-
-    @cached_property
-    def tokens(self) -> tuple[Token, ...]:
-        return analyse(self.text)
-
-
-def analyse_claim(text: str) -> Claim:
-    """Split the claim into words (hyphenated words stay whole) and analyse each."""
-    words = []
-    for m in _WORD.finditer(text):
-        terms = tuple(t.term for t in analyse(m.group()))
-        if terms:
-            words.append(ClaimWord(m.group(), terms))
-    return Claim(text, tuple(words))
-
-
-@dataclass(frozen=True)
-class Candidate:
-    """A sentence the index returned for a claim, with its stored fields and BM25 score."""
-
-    docnum: int
-    fields: dict
-    bm25: float
-
-    @property
-    def text(self) -> str:
-        return self.fields[S.TEXT_FIELD]
-
-
-def claim_idf(searcher: Searcher, claim: Claim) -> dict[str, float]:
-    """Inverse document frequency of each claim term among sentences (1 for unseen terms)."""
-    count = max(searcher.doc_count(), 1)
-    return {
-        t: math.log(count / (searcher.doc_frequency(S.TEXT_FIELD, t) + 1)) + 1 for t in claim.terms
-    }
-
-
-def find_candidates(
-    searcher: Searcher, claim: Claim, where: ArticleFilter, limit: int
-) -> list[Candidate]:
-    """The ``limit`` best sentences by BM25 for the claim's terms, within ``where``.
-
-    A union of every claim term reads every posting of every term, which grows with the archive
-    (seconds at a million sentences). So only the rarest terms, the ones that decide, retrieve:
-    their postings are read a block at a time and scored into a pool of the best sentences.
-    The commoner terms then add their scores to the pool alone, counted in the pooled
-    sentences' own stored text, which costs the same at any archive size.
-    """
-    if not claim.terms:
-        return []
-    deciding, common = _split_by_frequency(searcher, claim)
-    restriction = where.query()
-    # A set, not docs_for_query's generator: membership tests would consume a generator.
-    allowed = (
-        set(searcher.docs_for_query(And([Term(S.KIND, S.SENTENCE_KIND), restriction])))
-        if restriction
-        else None
-    )
-    pool = _accumulate(searcher, deciding, allowed)
-    pooled = heapq.nlargest(POOL_FACTOR * limit, pool, key=pool.get)
-    fields = {d: dict(searcher.stored_fields(d)) for d in pooled}
-    scores = {d: pool[d] for d in pooled}
-    if common:
-        for docnum, score in _stored_scores(searcher, common, fields).items():
-            scores[docnum] += score
-    best = heapq.nlargest(limit, scores, key=scores.get)
-    return [Candidate(d, fields[d], scores[d]) for d in best]
-
-
-def _split_by_frequency(
-    searcher: Searcher, claim: Claim
-) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """The claim's rarest terms, at least MIN_DECIDING, within the postings budget; the rest.
-
-    Both in claim order.
-    """
-    frequency = {t: searcher.doc_frequency(S.TEXT_FIELD, t) for t in claim.terms}
-    deciding: set[str] = set()
-    postings = 0
-    for term in sorted(claim.terms, key=frequency.get):
-        if len(deciding) >= MIN_DECIDING and postings + frequency[term] > POSTINGS_BUDGET:
-            break
-        deciding.add(term)
-        postings += frequency[term]
-    return (
-        tuple(t for t in claim.terms if t in deciding),
-        tuple(t for t in claim.terms if t not in deciding),
-    )
-
-
 #: Where a claim term is looked for, and the weight of a match there (the sentence's own text
 #: counts fully, its article's title and its speaker less).
 FIELD_BOOSTS = {S.TEXT_FIELD: 1.0, S.TITLE: TITLE_BOOST, S.SPEAKER: SPEAKER_BOOST}
+#: Decoded postings kept per process, in megabytes (8 bytes a posting).
+CACHE_MB = float(os.environ.get("PROVENANCE_POSTINGS_CACHE_MB", "128"))
 
 
-def _accumulate(searcher: Searcher, terms: tuple[str, ...], allowed: set[int] | None):
-    """Every sentence holding any of the terms in any field, with its summed BM25 (an OR).
+@dataclass(frozen=True)
+class Scored:
+    """A document of the searcher and its BM25 score for the claim."""
 
-    The scores Whoosh's matchers give an OR of ``Term(field, term, boost)`` over
-    :data:`FIELD_BOOSTS`, at a fraction of the cost per posting: postings are decoded a block
-    at a time and BM25 is computed inline.
+    docnum: int
+    score: float
+
+
+class PostingsCache:
+    """Decoded posting lists by (segment, field, term), least recently used out first."""
+
+    def __init__(self, megabytes: float) -> None:
+        self.budget = int(megabytes * 1e6)
+        self.used = 0
+        self._entries: OrderedDict[tuple, tuple[np.ndarray, np.ndarray]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, reader, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:
+        key = (internals.segment_key(reader), field, term)
+        with self._lock:
+            found = self._entries.get(key)
+            if found is not None:
+                self._entries.move_to_end(key)
+                return found
+        found = internals.postings(reader, field, term)
+        size = found[0].nbytes + found[1].nbytes
+        with self._lock:
+            if key not in self._entries and size <= self.budget:
+                self._entries[key] = found
+                self.used += size
+                while self.used > self.budget:
+                    _, (ids, tfs) = self._entries.popitem(last=False)
+                    self.used -= ids.nbytes + tfs.nbytes
+        return found
+
+
+POSTINGS = PostingsCache(CACHE_MB)
+
+
+@dataclass
+class _Part:
+    """One term's postings in one field of one segment, scored for this searcher."""
+
+    ids: np.ndarray  # the searcher's document numbers, ascending
+    tfs: np.ndarray
+    lengths: np.ndarray  # the segment's length bytes in the field, by segment document number
+    offset: int
+    weight: float
+    norms: np.ndarray
+
+    def scores(self, at: np.ndarray | None = None) -> np.ndarray:
+        """BM25 of the postings (or of those at positions ``at``)."""
+        ids = self.ids if at is None else self.ids[at]
+        tfs = self.tfs if at is None else self.tfs[at]
+        # float64 throughout: the norms are, and float32 frequencies would round the scores.
+        return tfs / (tfs + self.norms[self.lengths[ids - self.offset]]) * self.weight
+
+    def add_into(self, scores: np.ndarray) -> None:
+        # A document occurs once in a part's postings, so a fancy-index add is exact.
+        scores[self.ids] += self.scores()
+
+    def add_found(self, scores: np.ndarray, docs: np.ndarray) -> None:
+        """Add this part's BM25 to the given documents (sorted) that hold the term."""
+        at = np.searchsorted(self.ids, docs)
+        at[at == len(self.ids)] = 0
+        hit = self.ids[at] == docs
+        scores[docs[hit]] += self.scores(at[hit])
+
+
+@dataclass
+class _Term:
+    term: str
+    bound: float = 0.0
+    parts: list[_Part] = field(default_factory=list)
+
+
+class Retrieval:
+    """Exact top-``k`` BM25 over one searcher (one snapshot of the index)."""
+
+    def __init__(self, searcher: Searcher, cache: PostingsCache = POSTINGS) -> None:
+        self.searcher = searcher
+        self.cache = cache
+        self.leaves = [(sub.reader(), offset) for sub, offset in searcher.leaf_searchers()]
+        self.size = searcher.doc_count_all()
+        weighting = searcher.weighting
+        self.k1 = weighting.K1
+        self._b = {f: weighting._field_B.get(f, weighting.B) for f in FIELD_BOOSTS}
+        self._average = {f: searcher.avg_field_length(f) or 1 for f in FIELD_BOOSTS}
+        lengths = np.array([byte_to_length(n) for n in range(256)], dtype=np.float64)
+        self.norms = {f: self._norm(f, lengths) for f in FIELD_BOOSTS}
+        self._lock = threading.Lock()
+        self._free: list[tuple[np.ndarray, np.ndarray]] = []  # clean score arrays to reuse
+        self._deleted: np.ndarray | None = None
+
+    def _norm(self, field: str, length):
+        """BM25's length part, ``k1 * (1 - b + b * length / average)``."""
+        b = self._b[field]
+        return self.k1 * ((1 - b) + b * length / self._average[field])
+
+    def top(
+        self, terms: Sequence[str], where: ArticleFilter, limit: int, *, prune: bool = True
+    ) -> list[Scored]:
+        """The ``limit`` best sentences for an OR of ``terms``, best first (ties: index order).
+
+        ``prune=False`` reads every posting of every term: the exhaustive reference.
+        """
+        plan = sorted(self._plan(terms), key=lambda t: -t.bound)
+        if not plan or limit <= 0:
+            return []
+        with self._scratch(where) as (scores, seen, touched):
+            return self._top(plan, scores, seen, touched, limit, prune)
+
+    def _top(
+        self,
+        plan: list[_Term],
+        scores: np.ndarray,
+        seen: np.ndarray,
+        touched: list[np.ndarray],  # filled with each document once, as first reached
+        limit: int,
+        prune: bool,
+    ) -> list[Scored]:
+        best, floor = _EMPTY, -np.inf
+        rest = sum(t.bound for t in plan)
+        read = len(plan)
+        for i, term in enumerate(plan):
+            if prune and rest < floor:  # no document unreached so far can enter the top
+                read = i
+                break
+            for part in term.parts:
+                part.add_into(scores)
+                new = part.ids[~seen[part.ids]]
+                seen[new] = True
+                touched.append(new)
+            rest -= term.bound
+            if prune:
+                best, floor = _best(scores, seen, best, [p.ids for p in term.parts], limit)
+        docs = np.concatenate(touched) if touched else _EMPTY
+        for term in plan[read:]:
+            docs = docs[scores[docs] + rest >= floor]  # those that can still make the top
+            for part in term.parts:
+                part.add_found(scores, docs)
+            rest -= term.bound
+            floor = max(floor, _kth(scores[docs], limit))
+        docs = docs[np.isfinite(scores[docs]) & (scores[docs] > 0)]
+        ranked = docs[np.lexsort((docs, -scores[docs]))][:limit]
+        return [Scored(int(d), float(scores[d])) for d in ranked]
+
+    def _plan(self, terms: Sequence[str]) -> list[_Term]:
+        """Each term's postings in every field and segment, with its bound; absent terms dropped."""
+        planned = []
+        for text in dict.fromkeys(terms):
+            term = _Term(text)
+            for name, boost in FIELD_BOOSTS.items():
+                holding = [(r, offset) for r, offset in self.leaves if (name, text) in r]
+                if not holding:  # Whoosh's idf needs a document count above zero
+                    continue
+                weight = boost * self.searcher.idf(name, text) * (self.k1 + 1)
+                field_bound = 0.0
+                for reader, offset in holding:
+                    most, shortest = internals.term_bound(reader, name, text)
+                    field_bound = max(
+                        field_bound, weight * most / (most + self._norm(name, shortest))
+                    )
+                    ids, tfs = self.cache.get(reader, name, text)
+                    lengths = internals.field_lengths(reader, name)
+                    term.parts.append(
+                        _Part(ids + offset, tfs, lengths, offset, weight, self.norms[name])
+                    )
+                term.bound += field_bound
+            if term.parts:
+                term.bound *= 1 + 1e-9  # float rounding must never make a bound too low
+                planned.append(term)
+        return planned
+
+    @contextmanager
+    def _scratch(
+        self, where: ArticleFilter
+    ) -> Iterator[tuple[np.ndarray, np.ndarray, list[np.ndarray]]]:
+        """Score and reached-flag arrays over every document, zero but for excluded ones.
+
+        Unfiltered queries reuse a pair (one per concurrent query, threads or greenlets alike)
+        and zero only what they touched: clearing a million scores per query cost more than
+        scoring the rare terms.
+        """
+        if not where.is_everything:
+            scores = np.full(self.size, -np.inf)
+            allowed = self.searcher.docs_for_query(
+                And([Term(S.KIND, S.SENTENCE_KIND), filter_query(where)])
+            )
+            scores[np.fromiter(allowed, dtype=np.int64)] = 0.0
+            scores[self.deleted] = -np.inf
+            yield scores, np.zeros(self.size, dtype=bool), []
+            return
+        with self._lock:
+            scratch = self._free.pop() if self._free else None
+        if scratch is None:
+            scratch = np.zeros(self.size), np.zeros(self.size, dtype=bool)
+            scratch[0][self.deleted] = -np.inf
+        scores, seen = scratch
+        touched: list[np.ndarray] = []
+        yield scores, seen, touched  # a query that fails leaves its arrays to the collector
+        for docs in touched:
+            scores[docs] = 0.0
+            seen[docs] = False
+        scores[self.deleted] = -np.inf
+        with self._lock:
+            self._free.append(scratch)
+
+    @property
+    def deleted(self) -> np.ndarray:
+        with self._lock:
+            if self._deleted is None:
+                parts = [internals.deleted_docs(r) + offset for r, offset in self.leaves]
+                self._deleted = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+            return self._deleted
+
+
+_EMPTY = np.zeros(0, dtype=np.int64)
+
+
+def _kth(values: np.ndarray, k: int) -> float:
+    """The ``k``-th highest of ``values`` (minus infinity when fewer)."""
+    if len(values) < k:
+        return -np.inf
+    return float(np.partition(values, len(values) - k)[len(values) - k])
+
+
+def _best(
+    scores: np.ndarray, mark: np.ndarray, best: np.ndarray, changed: list[np.ndarray], k: int
+) -> tuple[np.ndarray, float]:
+    """The ``k`` best of ``best`` and the ``changed`` documents, and the ``k``-th score.
+
+    Any ``k`` distinct documents' partial scores give a floor the final ``k``-th score is not
+    under; taking the previous best and the documents the last term reached keeps it high.
+    ``mark`` (every entry true for reached documents) is borrowed to drop duplicates.
     """
-    scores: dict[int, float] = defaultdict(float)
-    for sub, offset in searcher.leaf_searchers():
-        reader = sub.reader()
-        for field, boost in FIELD_BOOSTS.items():
-            present = [t for t in terms if (field, t) in reader]
-            if not present:  # an empty segment has no length columns to read either
-                continue
-            lengths, norm = _field_lengths(reader, field), _bm25_norms(searcher, field)
-            for term in present:
-                weight = boost * _bm25_weight(searcher, field, term)
-                for ids, tfs in _postings(reader, field, term):
-                    for docnum, tf in zip(ids, tfs, strict=True):
-                        if allowed is None or docnum + offset in allowed:
-                            scores[docnum + offset] += weight * tf / (tf + norm[lengths[docnum]])
-    return scores
+    pieces = [best]
+    mark[best] = False
+    for docs in changed:
+        fresh = docs[mark[docs]]
+        mark[fresh] = False
+        pieces.append(fresh)
+    candidates = np.concatenate(pieces)
+    mark[candidates] = True
+    if len(candidates) <= k:
+        return candidates, _kth(scores[candidates], k)
+    at = np.argpartition(scores[candidates], len(candidates) - k)[len(candidates) - k :]
+    chosen = candidates[at]
+    return chosen, float(scores[chosen].min())
 
 
-def _stored_scores(
-    searcher: Searcher, terms: tuple[str, ...], fields: dict[int, dict]
-) -> dict[int, float]:
-    """The summed BM25 of ``terms`` in each given sentence, counted in its stored fields.
-
-    The score the postings would give: the stored text, title and speaker analyse to the
-    indexed terms, and field lengths are read from the index.
-    """
-    wanted = set(terms)
-    norms = {field: _bm25_norms(searcher, field) for field in FIELD_BOOSTS}
-    weights = {
-        (field, t): boost * _bm25_weight(searcher, field, t)
-        for field, boost in FIELD_BOOSTS.items()
-        for t in terms
-    }
-    leaves = searcher.leaf_searchers()
-    starts = [offset for _, offset in leaves]
-    scores: dict[int, float] = defaultdict(float)
-    for docnum, stored in fields.items():
-        leaf = bisect.bisect_right(starts, docnum) - 1
-        reader, local = leaves[leaf][0].reader(), docnum - starts[leaf]
-        for field, text in _scored_texts(stored).items():
-            counts = term_counts(text)
-            norm = norms[field][_field_lengths(reader, field)[local]]
-            for term in wanted.intersection(counts):
-                tf = counts[term]
-                scores[docnum] += weights[(field, term)] * tf / (tf + norm)
-    return scores
-
-
-def _scored_texts(stored: dict) -> dict[str, str]:
-    """A sentence's indexed text per field, as ingest indexed it, from its stored fields."""
-    said = stored.get(S.ATTRIBUTION)
-    return {
-        S.TEXT_FIELD: stored[S.TEXT_FIELD],
-        S.TITLE: json.loads(stored[S.META]).get("title") or "",
-        S.SPEAKER: said[0] if said else "",
-    }
-
-
-def _bm25_weight(searcher: Searcher, field: str, term: str) -> float:
-    """The term's part of BM25 in the field: ``idf * (k1 + 1)`` with Whoosh's global idf."""
-    return searcher.idf(field, term) * (searcher.weighting.K1 + 1)
-
-
-def _bm25_norms(searcher: Searcher, field: str) -> list[float]:
-    """BM25's length part, ``k1 * (1 - b + b * length / average)``, for each length byte.
-
-    BM25 is then ``weight * tf / (tf + norms[length byte])``: the figures of Whoosh's BM25F
-    scorer, with the length part computed once per searcher for the 256 lengths Whoosh stores.
-    """
-    per_field = _NORMS.setdefault(searcher, {})
-    if field not in per_field:
-        per_field[field] = _norms(searcher, field)
-    return per_field[field]
-
-
-def _norms(searcher: Searcher, field: str) -> list[float]:
-    weighting = searcher.weighting
-    k1, b = weighting.K1, weighting._field_B.get(field, weighting.B)
-    average = searcher.avg_field_length(field) or 1
-    return [k1 * ((1 - b) + b * byte_to_length(n) / average) for n in range(256)]
-
-
-#: Each segment's field lengths, one byte per document, read once per open segment; and each
-#: searcher's BM25 length parts per field (they depend on the average length).
-_LENGTHS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-_NORMS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-
-def _field_lengths(reader, field: str) -> bytes:
-    """The length byte of every document of a segment in ``field`` (0 when it has none).
-
-    Read whole from Whoosh's length column (a private layout of whoosh-reloaded 2.7.5, pinned):
-    looking lengths up one posting at a time cost more than the scoring itself.
-    """
-    per_field = _LENGTHS.setdefault(reader, {})
-    if field not in per_field:
-        column = reader._perdoc._cached_reader(f"_{field}_len", LENGTHS_COLUMN)
-        count = reader.doc_count_all()
-        raw = column._dbfile.get(column._basepos, column._count) if column else b""
-        per_field[field] = raw + bytes(count - len(raw))
-    return per_field[field]
-
-
-def _postings(reader, field: str, term: str) -> Iterator[tuple[Sequence[int], Sequence[float]]]:
-    """A term's postings in one segment, a block at a time: (docnums, term frequencies)."""
-    matcher = reader.postings(field, term)
-    if isinstance(matcher, W3LeafMatcher):  # block-wise decoding, skipping per-posting calls
-        while not matcher._atend:
-            matcher._read_ids()
-            matcher._read_weights()
-            yield matcher._ids, matcher._weights
-            matcher._next_block()
-        return
-    ids, tfs = [], []  # short lists stored inline in the term index
-    while matcher.is_active():
-        ids.append(matcher.id())
-        tfs.append(matcher.weight())
-        matcher.next()
-    yield ids, tfs
+def filter_query(where: ArticleFilter):
+    """The Whoosh query restricting documents to ``where`` (None for everything)."""
+    parts = []
+    if where.sources:
+        parts.append(Or([Term(S.SOURCE_KEY, S.source_key(s)) for s in where.sources]))
+    if where.published_from or where.published_to:
+        parts.append(TermRange(S.DAY, where.published_from, where.published_to))
+    return And(parts) if parts else None

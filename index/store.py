@@ -2,89 +2,92 @@
 
 Writers from several processes (gunicorn workers, the CLI) take Whoosh's file lock, waiting at
 most ``lock_timeout`` seconds before giving up with :class:`IndexBusy`. Readers keep one
-long-lived searcher and replace it when any process has committed.
+long-lived searcher and replace it when any process has committed; a :class:`Snapshot` wraps
+one searcher, so an answer built from it stays consistent while others commit.
 
 Whoosh-Reloaded 2.7.5's ``Searcher.refresh()`` re-adds the segments of the old reader to the
 new one (deleted documents come back, merged ones are counted twice), so a stale searcher is
 replaced by a freshly opened one instead of being refreshed.
+
+This module and :mod:`index.search` are the only ones that speak Whoosh; the stored layout is
+in :mod:`index.documents` and the private internals in :mod:`index.whoosh_internals`.
 """
 
 from __future__ import annotations
 
 import fcntl
-import json
-import queue
+import math
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from multiprocessing import Queue
+from functools import cached_property
 from pathlib import Path
 
 from whoosh import index as whoosh_index
 from whoosh.index import LockError
-from whoosh.query import And, Or, Term, TermRange
-from whoosh.reading import SegmentReader
+from whoosh.query import And, Term, TermRange
 from whoosh.searching import Searcher
 from whoosh.writing import IndexWriter
 
+from . import documents
 from . import schema as S
-from .articles import Article, published_day
-from .errors import ArticleConflict, ArticleNotFound, IndexBusy, WriteIncomplete
-from .provenance import attribute_all
-from .sentences import Sentence, split_sentences
+from . import whoosh_internals as internals
+from .articles import Article
+from .errors import ArticleConflict, ArticleNotFound, IndexBusy
+from .records import (
+    ArticleFilter,
+    ArticlePage,
+    SentenceHit,
+    StoredArticle,
+    WriteResult,
+    WriteStatus,
+)
+from .search import Retrieval, filter_query
 
-CREATED, UNCHANGED, REPLACED = "created", "unchanged", "replaced"
 #: Articles per commit with one writer process, and with several: each multi-process commit
 #: starts the processes and leaves one segment per process, so bulk loads commit rarely.
 BATCH, PROCS_BATCH = 500, 50_000
 #: Segments left after a multi-process load; the smallest beyond these are merged. Every query
 #: looks each claim term up in every segment, while merging rewrites what it merges.
 MAX_SEGMENTS = 8
-RESULT_WAIT = 60.0  # seconds to wait for a writer process's segment once it has exited
 
 
-@dataclass(frozen=True)
-class StoredArticle:
-    """An article as stored, with its sentences."""
+class Snapshot:
+    """One searcher's view of the index: candidates, claim statistics and articles."""
 
-    article: Article
-    sentences: list[Sentence]
-    content_hash: str
+    def __init__(self, searcher: Searcher) -> None:
+        self.searcher = searcher
 
+    @cached_property
+    def retrieval(self) -> Retrieval:
+        return Retrieval(self.searcher)
 
-@dataclass(frozen=True)
-class WriteResult:
-    """What one article write did: ``created``, ``unchanged`` or ``replaced``."""
+    @property
+    def generation(self) -> int | None:
+        return self.searcher.reader().generation()
 
-    id: str
-    status: str
-    sentences: int
+    def candidates(
+        self, terms: Sequence[str], where: ArticleFilter, limit: int
+    ) -> list[SentenceHit]:
+        """The ``limit`` best sentences by BM25 over ``terms``, exactly (see :mod:`.search`)."""
+        return [
+            documents.decode_sentence(self.searcher.stored_fields(hit.docnum), hit.score)
+            for hit in self.retrieval.top(terms, where, limit)
+        ]
 
+    def idf(self, terms: Iterable[str]) -> dict[str, float]:
+        """Inverse document frequency of each term among sentence texts (1 for unseen terms)."""
+        count = max(self.searcher.doc_count(), 1)
+        return {
+            t: math.log(count / (self.searcher.doc_frequency(S.TEXT_FIELD, t) + 1)) + 1
+            for t in terms
+        }
 
-@dataclass(frozen=True)
-class ArticlePage:
-    """A page of articles in id order and the cursor of the next page, if any."""
-
-    articles: list[Article]
-    next_cursor: str | None
-
-
-@dataclass(frozen=True)
-class ArticleFilter:
-    """Which articles to list or search: sources (any of) and an inclusive day range."""
-
-    sources: tuple[str, ...] = ()
-    published_from: str | None = None
-    published_to: str | None = None
-
-    def query(self):
-        """The Whoosh query restricting documents to this filter, or None for everything."""
-        parts = []
-        if self.sources:
-            parts.append(Or([Term(S.SOURCE_KEY, S.source_key(s)) for s in self.sources]))
-        if self.published_from or self.published_to:
-            parts.append(TermRange(S.DAY, self.published_from, self.published_to))
-        return And(parts) if parts else None
+    def article(self, article_id: str) -> StoredArticle:
+        found = _stored_article(self.searcher, article_id)
+        if found is None:
+            raise ArticleNotFound(article_id)
+        return found
 
 
 @dataclass
@@ -96,7 +99,8 @@ class Store:
     #: Processes that analyse and index a batch; above 1, each adds its own segment per commit.
     procs: int = 1
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
-    _searcher: Searcher | None = field(default=None, repr=False)
+    _snapshot: Snapshot | None = field(default=None, repr=False)
+    backend = "whoosh"
 
     def __post_init__(self) -> None:
         self.path = Path(self.path)
@@ -111,37 +115,35 @@ class Store:
 
     # --- reading -----------------------------------------------------------------------------
 
-    def searcher(self) -> Searcher:
-        """The shared searcher, refreshed if any process committed since it was opened."""
+    def snapshot(self) -> Snapshot:
+        """The shared snapshot, replaced if any process committed since it was opened."""
         with self._lock:
-            if self._searcher is None or not self._searcher.up_to_date():
-                self._searcher = self.ix.searcher()
-            return self._searcher
+            if self._snapshot is None or not self._snapshot.searcher.up_to_date():
+                self._snapshot = Snapshot(self.ix.searcher())
+            return self._snapshot
+
+    def searcher(self) -> Searcher:
+        """The current snapshot's Whoosh searcher (for this backend's own tools and tests)."""
+        return self.snapshot().searcher
 
     def generation(self) -> int | None:
         """The index generation searched now: every commit, by any process, starts a new one."""
-        return self.searcher().reader().generation()
+        return self.snapshot().generation
 
-    def get(self, article_id: str, searcher: Searcher | None = None) -> StoredArticle:
-        """The stored article with its sentences, or raise :class:`ArticleNotFound`.
-
-        With ``searcher``, read from that snapshot: an answer built from one search stays
-        consistent while other processes commit.
-        """
-        found = _stored_article(searcher or self.searcher(), article_id)
-        if found is None:
-            raise ArticleNotFound(article_id)
-        return found
+    def get(self, article_id: str) -> StoredArticle:
+        """The stored article with its sentences, or raise :class:`ArticleNotFound`."""
+        return self.snapshot().article(article_id)
 
     def list(self, where: ArticleFilter, cursor: str | None, limit: int) -> ArticlePage:
         """Articles matching ``where`` in id order, starting after ``cursor``."""
         parts = [Term(S.KIND, S.ARTICLE_KIND)]
-        if where.query() is not None:
-            parts.append(where.query())
+        restriction = filter_query(where)
+        if restriction is not None:
+            parts.append(restriction)
         if cursor:
             parts.append(TermRange(S.ARTICLE_ID, cursor, None, startexcl=True))
         hits = self.searcher().search(And(parts), limit=limit + 1, sortedby=S.ARTICLE_ID)
-        articles = [_decode(hit[S.PAYLOAD]).article for hit in hits[:limit]]
+        articles = [documents.decode_article(hit.fields()).article for hit in hits[:limit]]
         more = len(hits) > limit
         return ArticlePage(articles, articles[-1].id if more and articles else None)
 
@@ -192,9 +194,9 @@ class Store:
             except BaseException:
                 writer.cancel()
                 raise
-        if self.procs > 1 and len(self.ix._segments()) > MAX_SEGMENTS:
+        if self.procs > 1 and internals.segment_count(self.ix) > MAX_SEGMENTS:
             with self._writer(procs=1) as writer:
-                writer.mergetype = _merge_smallest
+                writer.mergetype = internals.merge_smallest(MAX_SEGMENTS)
         return results
 
     @property
@@ -219,16 +221,20 @@ class Store:
                 f"The index is being written by another process; tried for {self.lock_timeout}s."
             ) from None
         writer.merge = procs == 1
-        if procs > 1:  # before the writer starts its processes, which inherit the queue
-            writer.resultqueue = _Results(writer.resultqueue)
+        if procs > 1:
+            internals.check_segments(writer)
         return writer
+
+    def health(self) -> dict[str, object]:
+        """The backend and whether its index opens (it is a directory on this machine)."""
+        return {"backend": self.backend, "status": "ok", "path": str(self.path)}
 
     def close(self) -> None:
         """Close the searcher and index files."""
         with self._lock:
-            if self._searcher is not None:
-                self._searcher.close()
-                self._searcher = None
+            if self._snapshot is not None:
+                self._snapshot.searcher.close()
+                self._snapshot = None
         self.ix.close()
 
 
@@ -244,102 +250,35 @@ def _write_batch(writer: IndexWriter, batch: list[Article], replace: bool) -> li
             earlier[0].content_hash() if earlier else (existing.content_hash if existing else None)
         )
         if current_hash == article.content_hash():
-            results.append(WriteResult(article.id, UNCHANGED, 0))
+            results.append(WriteResult(article.id, WriteStatus.UNCHANGED, 0))
             continue
         if current_hash is not None and not replace:
             raise ArticleConflict(article.id)
-        status = REPLACED if current_hash is not None else CREATED
+        status = WriteStatus.REPLACED if current_hash is not None else WriteStatus.CREATED
         planned[article.id] = (article, status)
         results.append(WriteResult(article.id, status, -1))
     counts = {}
     for article, status in planned.values():
-        if status == REPLACED:
+        if status == WriteStatus.REPLACED:
             writer.delete_by_term(S.ARTICLE_ID, article.id)
         counts[article.id] = _add_documents(writer, article)
     return [
-        r if r.status == UNCHANGED else WriteResult(r.id, r.status, counts[r.id]) for r in results
+        r if r.status == WriteStatus.UNCHANGED else WriteResult(r.id, r.status, counts[r.id])
+        for r in results
     ]
 
 
-class _Results:
-    """The writer processes' result queue, where each process's segment is waited for.
-
-    Whoosh's multi-process writer waits one second for each and commits without the ones
-    that do not come, losing their documents; here a missing one fails the commit instead.
-    """
-
-    def __init__(self, results: Queue) -> None:
-        self._results = results
-
-    def put(self, item, timeout: float | None = None) -> None:
-        self._results.put(item, timeout=timeout)
-
-    def get(self, timeout: float | None = None):
-        try:  # the processes have exited by now: a result is in the pipe or never comes
-            return self._results.get(timeout=RESULT_WAIT)
-        except queue.Empty:
-            raise WriteIncomplete("A writer process ended without its segment.") from None
-
-
-def _merge_smallest(writer: IndexWriter, segments: list) -> list:
-    """A merge policy: the smallest segments go into the new one, leaving MAX_SEGMENTS."""
-    ordered = sorted(segments, key=lambda s: s.doc_count_all())
-    merged = max(0, len(ordered) - MAX_SEGMENTS + 1)
-    for segment in ordered[:merged]:
-        reader = SegmentReader(writer.storage, writer.schema, segment)
-        writer.add_reader(reader)
-        reader.close()
-    return ordered[merged:]
-
-
 def _add_documents(writer: IndexWriter, article: Article) -> int:
-    sentences = split_sentences(article.text)
-    day = published_day(article.published)
-    common = {S.ARTICLE_ID: article.id, S.SOURCE_KEY: S.source_key(article.source)}
-    if day:
-        common[S.DAY] = day
-    payload = {
-        "article": {**article.metadata(), "text": article.text},
-        "spans": [[s.start, s.end] for s in sentences],
-        "hash": article.content_hash(),
-    }
-    writer.add_document(
-        **common,
-        **{S.DOC_ID: f"a:{article.id}", S.KIND: S.ARTICLE_KIND, S.PAYLOAD: json.dumps(payload)},
-    )
-    meta = json.dumps(article.metadata())
-    title = article.title or ""
-    attributions = attribute_all([s.text for s in sentences])
-    for s, said in zip(sentences, attributions, strict=True):
-        writer.add_document(
-            **common,
-            **{
-                S.KIND: S.SENTENCE_KIND,
-                S.TEXT_FIELD: s.text,
-                S.TITLE: title,
-                S.SENTENCE_INDEX: s.index,
-                S.SPAN: (s.start, s.end),
-                S.META: meta,
-                S.SPEAKER: said.speaker if said else "",
-                S.ATTRIBUTION: (said.speaker, said.quoted) if said else None,
-            },
-        )
+    own, sentences = documents.encode(article)
+    writer.add_document(**own)
+    for sentence in sentences:
+        writer.add_document(**sentence)
     return len(sentences)
 
 
 def _stored_article(searcher: Searcher, article_id: str) -> StoredArticle | None:
-    fields = searcher.document(**{S.DOC_ID: f"a:{article_id}"})
-    return _decode(fields[S.PAYLOAD]) if fields else None
-
-
-def _decode(payload: str) -> StoredArticle:
-    data = json.loads(payload)
-    article = Article(**data["article"])
-    sentences = [
-        Sentence(i, start, end, article.text[start:end])
-        for i, (start, end) in enumerate(data["spans"])
-    ]
-    return StoredArticle(article, sentences, data["hash"])
+    fields = searcher.document(**{S.DOC_ID: documents.article_key(article_id)})
+    return documents.decode_article(fields) if fields else None
 
 
 def _batches(items: Iterable[Article], size: int) -> Iterator[list[Article]]:

@@ -14,8 +14,8 @@ from dataclasses import asdict, dataclass, field
 from functools import cache, cached_property, lru_cache
 from pathlib import Path
 
+from .claims import Claim, Token, analyse, analyse_claim
 from .lexicon import lexicon
-from .search import Claim, Token, analyse, analyse_claim
 
 SUPPORTS, REFUTES, RELATED = "supports", "refutes", "related"
 

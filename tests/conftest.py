@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from index.ingest import seed_files, seed_if_empty
+from index.ingest import seed_files, seed_if_new
 from index.store import Store
 from service import create_app
 from service.config import Config
@@ -35,7 +35,7 @@ def store(tmp_path: Path) -> Iterator[Store]:
 
 @pytest.fixture
 def seeded(store: Store) -> Store:
-    seed_if_empty(store)
+    seed_if_new(store)
     return store
 
 
@@ -51,7 +51,7 @@ def client(app):
 
 @pytest.fixture
 def seeded_client(app, client):
-    seed_if_empty(app.extensions["provenance.store"])
+    seed_if_new(app.extensions["provenance.store"])
     return client
 
 
@@ -135,6 +135,13 @@ def server(tmp_path: Path) -> Iterator[Server]:
     s = start_server(tmp_path / "index")
     yield s
     stop_server(s)
+
+
+def run_lab(*args: str) -> subprocess.CompletedProcess:
+    """Run ``python -m lab`` from the source checkout."""
+    return subprocess.run(
+        [sys.executable, "-m", "lab", *args], capture_output=True, text=True, timeout=300, cwd=ROOT
+    )
 
 
 def run_cli(*args: str, index_dir: Path) -> subprocess.CompletedProcess:

@@ -4,9 +4,9 @@ import json
 
 import pytest
 
-from index.evaluate import Case, evaluate, fit_logistic, measure, read_climate_fever
+from lab.evaluate import Case, evaluate, fit_logistic, measure, read_climate_fever
 
-from .conftest import run_cli
+from .conftest import run_lab
 
 
 def test_measure_arithmetic():
@@ -133,7 +133,7 @@ def test_evaluate_indexes_each_sentence_and_reports_both_halves(tmp_path):
 def test_eval_command_prints_the_table(tmp_path):
     path = tmp_path / "cf.jsonl"
     write_fixture(path)
-    done = run_cli("eval", "climate-fever", str(path), index_dir=tmp_path / "unused")
+    done = run_lab("eval", "climate-fever", str(path))
     assert done.returncode == 0, done.stderr
     rows = [line.split()[:2] for line in done.stdout.splitlines()[2:]]
     assert rows == [

@@ -4,7 +4,7 @@ in its clause, polarity in other words, a swapped or opposite key word, and the 
 import pytest
 
 from index.articles import build_article
-from index.search import analyse_claim
+from index.claims import analyse_claim
 from index.support import (
     REFUTES,
     SUPPORTS,

@@ -2,10 +2,12 @@
 
 import pytest
 
+from index import whoosh_internals as internals
 from index.articles import build_article
 from index.errors import ArticleConflict, ArticleNotFound, IndexBusy
 from index.evidence import EvidenceQuery, find_evidence
-from index.store import MAX_SEGMENTS, ArticleFilter, Store
+from index.records import ArticleFilter
+from index.store import MAX_SEGMENTS, Store
 
 
 def article(i: int, text: str | None = None, **kw):
@@ -110,9 +112,9 @@ def test_a_two_process_writer_adds_replaces_and_deletes_like_one(tmp_path):
 def test_a_searcher_snapshot_still_reads_an_article_deleted_since(tmp_path):
     reader, writer = Store(tmp_path / "ix"), Store(tmp_path / "ix")
     writer.add(article(1))
-    snapshot = reader.searcher()
+    snapshot = reader.snapshot()
     writer.delete("a001")
-    assert reader.get("a001", snapshot).article.id == "a001"
+    assert snapshot.article("a001").article.id == "a001"
     with pytest.raises(ArticleNotFound):
         reader.get("a001")
 
@@ -123,6 +125,6 @@ def test_a_two_process_bulk_load_keeps_every_document_in_a_bounded_number_of_seg
     results = store.add_many([article(i) for i in range(60)], batch_size=5)
     assert [r.sentences for r in results] == [2] * 60
     assert store.counts() == {"articles": 60, "sentences": 120}
-    assert len(store.ix._segments()) <= MAX_SEGMENTS
+    assert internals.segment_count(store.ix) <= MAX_SEGMENTS
     assert find_evidence(store, EvidenceQuery("zebra42 crossed")).evidence[0].article.id == "a042"
     store.close()

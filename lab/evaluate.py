@@ -21,15 +21,17 @@ from pathlib import Path
 
 from whoosh.query import Or, Term
 
-from . import schema as S
-from .articles import Article, build_article
-from .evidence import EvidenceQuery, find_evidence, judge_candidates
-from .search import analyse_claim
-from .store import Store
-from .support import FEATURES, SUPPORTS, WEIGHTS_FILE, Model
-from .support import model as support_model
+from index import schema as S
+from index.articles import Article, build_article
+from index.claims import analyse_claim
+from index.evidence import EvidenceQuery, find_evidence, judge_candidates
+from index.store import Store
+from index.support import FEATURES, SUPPORTS, WEIGHTS_FILE, Model
+from index.support import model as support_model
 
 SOURCE = "Wikipedia"
+#: Training writes the model into the source tree, never into an installed package.
+SOURCE_WEIGHTS = Path(__file__).resolve().parent.parent / "index" / WEIGHTS_FILE.name
 PARAGRAPH_BREAK = "\n\n"
 # The supports threshold is chosen among these on the training claims' real answers; the answer
 # must average at most MAX_MEAN_ANSWER sentences: short enough to read.
@@ -269,8 +271,8 @@ def training_rows(store: Store, where: dict[tuple[str, int], str], cases: Iterab
     rows: list[tuple[dict[str, float], int, int, bool]] = []
     for i, case in enumerate(cases):
         claim = analyse_claim(case.claim)
-        for j in judge_candidates(store, store.searcher(), claim, EvidenceQuery(case.claim)):
-            key = where[(j.meta["id"], j.candidate.fields[S.SENTENCE_INDEX])]
+        for j in judge_candidates(store.snapshot(), claim, EvidenceQuery(case.claim)):
+            key = where[(j.hit.article.id, j.hit.index)]
             rows.append((j.judgement.features, int(key in case.supports), i, key in case.refutes))
     return rows
 
@@ -317,7 +319,7 @@ def _solve(a: list[list[float]], b: list[float]) -> list[float]:
 
 
 def train(path: Path, out: Callable[[str], None] = print) -> Model:
-    """Fit the support model on the even half and write it to :data:`WEIGHTS_FILE`."""
+    """Fit the support model on the even half and write it to :data:`SOURCE_WEIGHTS`."""
     data = read_climate_fever(path)
     cases = halves(data.cases)["even"]
     with tempfile.TemporaryDirectory(prefix="climate-fever-") as tmp:
@@ -332,7 +334,7 @@ def train(path: Path, out: Callable[[str], None] = print) -> Model:
             model = choose_threshold(store, where, cases, fitted, out)
         finally:
             store.close()
-    out(f"threshold {model.threshold}; wrote {WEIGHTS_FILE}")
+    out(f"threshold {model.threshold}; wrote {SOURCE_WEIGHTS}")
     return model
 
 
@@ -347,7 +349,7 @@ def choose_threshold(
     :data:`MAX_MEAN_ANSWER` items and finds the most SUPPORTS less REFUTES sentences.
 
     Measured on the service's real answers (folded copies, the per-claim cut and the limit
-    included); the chosen model is left in :data:`WEIGHTS_FILE`.
+    included); the chosen model is left in :data:`SOURCE_WEIGHTS`.
     """
     best: tuple[float, Model] | None = None
     for threshold in THRESHOLDS:
@@ -364,5 +366,5 @@ def choose_threshold(
 
 
 def _install(model: Model) -> None:
-    WEIGHTS_FILE.write_text(model.to_json())
+    SOURCE_WEIGHTS.write_text(model.to_json())
     support_model.cache_clear()

@@ -1,0 +1,104 @@
+"""What a store hands out and takes in, the same for every backend (Whoosh, OpenSearch).
+
+Typed records only: no engine types cross this line, so the evidence pipeline, the service and
+the CLI read the same objects whichever backend holds the archive.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from .articles import Article
+from .provenance import Attribution
+from .sentences import Sentence
+
+
+class WriteStatus(StrEnum):
+    """What one article write did."""
+
+    CREATED = "created"
+    UNCHANGED = "unchanged"
+    REPLACED = "replaced"
+
+
+@dataclass(frozen=True)
+class StoredArticle:
+    """An article as stored, with its sentences."""
+
+    article: Article
+    sentences: list[Sentence]
+    content_hash: str
+
+
+@dataclass(frozen=True)
+class WriteResult:
+    """What one article write did, and how many sentences it indexed (0 when unchanged)."""
+
+    id: str
+    status: WriteStatus
+    sentences: int
+
+
+@dataclass(frozen=True)
+class ArticlePage:
+    """A page of articles in id order and the cursor of the next page, if any."""
+
+    articles: list[Article]
+    next_cursor: str | None
+
+
+@dataclass(frozen=True)
+class ArticleFilter:
+    """Which articles to list or search: sources (any of) and an inclusive day range."""
+
+    sources: tuple[str, ...] = ()
+    published_from: str | None = None
+    published_to: str | None = None
+
+    @property
+    def is_everything(self) -> bool:
+        return not (self.sources or self.published_from or self.published_to)
+
+
+@dataclass(frozen=True)
+class ArticleRef:
+    """The article fields an answer shows beside a sentence."""
+
+    id: str
+    title: str | None
+    source: str | None
+    byline: str | None
+    published: str | None
+    url: str | None
+
+    @classmethod
+    def of(cls, article: Article) -> ArticleRef:
+        return cls(
+            article.id,
+            article.title,
+            article.source,
+            article.byline,
+            article.published,
+            article.url,
+        )
+
+
+@dataclass(frozen=True)
+class SentenceHit:
+    """A sentence a store retrieved for a claim: where it sits, who it quotes, its BM25 score.
+
+    ``score`` is BM25 summed over the sentence text, its article's title and its speaker, with
+    the field weights of :data:`index.search.FIELD_BOOSTS`.
+    """
+
+    article: ArticleRef
+    index: int
+    text: str
+    span: tuple[int, int]
+    said: Attribution | None
+    score: float
+
+    @property
+    def speaker(self) -> str | None:
+        return self.said.speaker if self.said else None

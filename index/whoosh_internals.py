@@ -1,0 +1,204 @@
+"""Every use of Whoosh's private internals, in one place, for the one version they were read from.
+
+Retrieval reads whole posting lists and length columns as arrays, and the multi-process writer's
+result queue is replaced so that a lost segment fails the commit. These touch private layouts
+of whoosh-reloaded 2.7.5 (pinned in pyproject.toml); importing this module with another version
+fails at once with what to do, rather than answering wrongly later.
+"""
+
+from __future__ import annotations
+
+import io
+import queue
+import weakref
+from multiprocessing import Queue
+from typing import Any
+
+import numpy as np
+import whoosh
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher
+from whoosh.filedb import compound
+from whoosh.filedb.structfile import BufferFile
+from whoosh.reading import SegmentReader
+from whoosh.writing import IndexWriter
+
+from .errors import WriteIncomplete
+
+PINNED = (2, 7, 5)
+if tuple(whoosh.__version__[:3]) != PINNED:
+    raise ImportError(
+        f"index.whoosh_internals reads private layouts of whoosh-reloaded "
+        f"{'.'.join(map(str, PINNED))}, but {whoosh.versionstring()} is installed: reinstall "
+        f"the project (pip install -e .) to get the pinned version, or re-check this module "
+        f"against the new one before changing the pin."
+    )
+
+
+class _ViewFile(io.RawIOBase):
+    """A read-only file over a memoryview, which ``BytesIO`` would copy whole."""
+
+    def __init__(self, view: memoryview) -> None:
+        super().__init__()
+        self._view = view
+        self._pos = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        n = max(0, min(len(buffer), len(self._view) - self._pos))
+        buffer[:n] = self._view[self._pos : self._pos + n]
+        self._pos += n
+        return n
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        base = {io.SEEK_SET: 0, io.SEEK_CUR: self._pos, io.SEEK_END: len(self._view)}[whence]
+        self._pos = base + offset
+        return self._pos
+
+    def tell(self) -> int:
+        return self._pos
+
+
+class _MappedFile(BufferFile):
+    """A file of a compound segment, read straight from the segment's memory map.
+
+    Whoosh's own wraps the mapped bytes in ``BytesIO``, which copies them: every open segment
+    then held its postings, term index and stored fields twice, once mapped and once in the
+    process's own memory (about 500 MB per process at a million sentences).
+    """
+
+    def __init__(self, buf, name=None, onclose=None) -> None:
+        super().__init__(b"", name=name, onclose=onclose)
+        self._buf = buf
+        self.file = _ViewFile(buf)
+
+
+compound.BufferFile = _MappedFile
+
+RESULT_WAIT = 60.0  # seconds to wait for a writer process's segment once it has exited
+
+#: Each open segment's field lengths and deleted documents, read once per segment reader.
+_LENGTHS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def segment_key(reader: SegmentReader) -> str:
+    """A name for the segment's postings that no other segment shares (they never change)."""
+    return reader.segment().segment_id()
+
+
+def field_lengths(reader: SegmentReader, field: str) -> np.ndarray:
+    """The length byte of every document of a segment in ``field`` (0 when it has none).
+
+    Read whole from the length column: looking lengths up one posting at a time cost more than
+    the scoring itself.
+    """
+    per_field = _LENGTHS.setdefault(reader, {})
+    if field not in per_field:
+        column = reader._perdoc._cached_reader(f"_{field}_len", LENGTHS_COLUMN)
+        count = reader.doc_count_all()
+        raw = column._dbfile.get(column._basepos, column._count) if column else b""
+        lengths = np.zeros(count, dtype=np.uint8)
+        lengths[: len(raw)] = np.frombuffer(raw, dtype=np.uint8)
+        per_field[field] = lengths
+    return per_field[field]
+
+
+def deleted_docs(reader: SegmentReader) -> np.ndarray:
+    """The segment's deleted document numbers (Whoosh keeps them in postings until a merge)."""
+    if not reader.has_deletions():
+        return _NONE
+    return np.fromiter(reader.segment().deleted_docs(), dtype=np.int64)
+
+
+_NONE = np.zeros(0, dtype=np.int64)
+
+
+def term_bound(reader: SegmentReader, field: str, term: str) -> tuple[float, int]:
+    """The term's highest frequency in any document of the segment and its shortest field length.
+
+    With them BM25 has a bound no posting of the term can exceed (the term-level MaxScore).
+    """
+    info = reader.term_info(field, term)
+    return info.max_weight(), info.min_length()
+
+
+def postings(reader: SegmentReader, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:
+    """A term's whole posting list in one segment: document numbers and term frequencies.
+
+    Blocks are unpickled raw and delta-decoded with numpy, not a posting at a time.
+    """
+    matcher = reader.postings(field, term)
+    if not isinstance(matcher, W3LeafMatcher):  # a short list inlined in the term index
+        ids, tfs = [], []
+        while matcher.is_active():
+            ids.append(matcher.id())
+            tfs.append(matcher.weight())
+            matcher.next()
+        return np.asarray(ids, dtype=np.int32), np.asarray(tfs, dtype=np.float32)
+    id_blocks, tf_blocks = [], []
+    while not matcher._atend:
+        matcher._read_data()
+        raw_ids, raw_tfs = matcher._data[0], matcher._data[1]
+        ids = np.asarray(raw_ids, dtype=np.int64)
+        id_blocks.append(ids if matcher._byteids else np.cumsum(ids))
+        if raw_tfs is None or isinstance(raw_tfs, float):
+            tf_blocks.append(np.full(matcher._blocklength, raw_tfs or 1.0, dtype=np.float32))
+        else:
+            tf_blocks.append(np.asarray(raw_tfs, dtype=np.float32))
+        matcher._next_block()
+    return (
+        np.concatenate(id_blocks).astype(np.int32),
+        np.concatenate(tf_blocks),
+    )
+
+
+class CheckedResults:
+    """The writer processes' result queue, where each process's segment is waited for.
+
+    Whoosh's multi-process writer waits one second for each and commits without the ones
+    that do not come, losing their documents; here a missing one fails the commit instead.
+    """
+
+    def __init__(self, results: Queue) -> None:
+        self._results = results
+
+    def put(self, item: Any, timeout: float | None = None) -> None:
+        self._results.put(item, timeout=timeout)
+
+    def get(self, timeout: float | None = None) -> Any:
+        try:  # the processes have exited by now: a result is in the pipe or never comes
+            return self._results.get(timeout=RESULT_WAIT)
+        except queue.Empty:
+            raise WriteIncomplete("A writer process ended without its segment.") from None
+
+
+def check_segments(writer: IndexWriter) -> None:
+    """Make a multi-process writer fail its commit when a process's segment is lost.
+
+    Call before the writer starts its processes, which inherit the queue.
+    """
+    writer.resultqueue = CheckedResults(writer.resultqueue)
+
+
+def segment_count(ix) -> int:
+    """How many segments the index's latest generation has."""
+    return len(ix._segments())
+
+
+def merge_smallest(keep: int):
+    """A merge policy: the smallest segments go into the new one, leaving ``keep``."""
+
+    def policy(writer: IndexWriter, segments: list) -> list:
+        ordered = sorted(segments, key=lambda s: s.doc_count_all())
+        merged = max(0, len(ordered) - keep + 1)
+        for segment in ordered[:merged]:
+            reader = SegmentReader(writer.storage, writer.schema, segment)
+            writer.add_reader(reader)
+            reader.close()
+        return ordered[merged:]
+
+    return policy

@@ -1,0 +1,67 @@
+"""``python -m lab``: the benchmark and evaluation commands (see :mod:`lab`)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+NEWS_1M = ROOT.parent / "shared/data/news-1m/articles_1m.jsonl.gz"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one lab command; returns the exit status."""
+    parser = argparse.ArgumentParser(prog="python -m lab", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    evaluate = sub.add_parser("eval", help="measure evidence quality on a labelled dataset")
+    evaluate.add_argument("dataset", choices=("climate-fever",))
+    evaluate.add_argument("path", type=Path, help="climate-fever.jsonl")
+    evaluate.add_argument(
+        "--train", action="store_true", help="fit the support model on the even half first"
+    )
+    evaluate.set_defaults(run=cmd_eval)
+
+    bench = sub.add_parser("bench", help="speed and recall against SQLite FTS5 and tantivy")
+    bench.add_argument("--corpus", type=Path, default=NEWS_1M, help="[%(default)s]")
+    bench.add_argument("--sizes", default="100000,1000000", help="sentences [%(default)s]")
+    bench.add_argument("--queries", type=int, default=300, help="claims per size [%(default)s]")
+    bench.add_argument(
+        "--workdir", type=Path, help="keep the indexes here and reuse them [a temp dir]"
+    )
+    bench.add_argument("--plot", type=Path, help="also draw the figures into this PNG")
+    bench.add_argument("--http", action="store_true", help="load the real service with wrk")
+    bench.add_argument("--seconds", type=int, default=20, help="HTTP run length [%(default)s]")
+    bench.add_argument("--connections", type=int, default=8, help="HTTP clients [%(default)s]")
+    bench.set_defaults(run=cmd_bench)
+
+    args = parser.parse_args(argv)
+    return args.run(args)
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    """Print SPEC §7 figures for both halves of the dataset (index in a temporary directory)."""
+    from .evaluate import evaluate, train
+
+    if args.train:
+        train(args.path)
+    evaluate(args.path)
+    return 0
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    """Print the benchmark tables (see lab/bench.py)."""
+    from . import bench
+
+    sizes = [int(s) for s in args.sizes.split(",")]
+    if args.http:
+        for size in sizes:
+            result = bench.run_http(args.corpus, size, args.seconds, args.connections, args.workdir)
+            print(bench.format_http(result))
+    else:
+        bench.run(args.corpus, sizes, args.queries, args.workdir, args.plot)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
