@@ -16,12 +16,16 @@ from .provenance import Attribution, attribute, similar_sizes
 from .records import ArticleFilter, ArticleRef, SentenceHit, StoredArticle
 from .support import (
     SUPPORTS,
+    Cover,
     Judgement,
     SentenceView,
+    covers,
+    explain,
     highlights,
     judge,
     matched_words,
     model,
+    refers_back,
     within_reach,
 )
 
@@ -79,6 +83,8 @@ class Evidence:
     attribution: Attribution | None
     also_in: list[Copy]
     corroboration: int
+    covers: list[Cover]
+    explanation: str
 
 
 @dataclass(frozen=True)
@@ -122,7 +128,7 @@ def find_evidence(store: ArticleStore, query: EvidenceQuery) -> EvidenceResult:
         claim=query.claim,
         took_ms=round((time.perf_counter() - started) * 1000, 2),
         evidence=evidence,
-        unsupported_terms=unsupported_words(claim, [j.view for g in groups for j in g]),
+        unsupported_terms=unsupported_words(claim, [j for g in groups for j in g]),
     )
 
 
@@ -132,7 +138,17 @@ def judge_candidates(snapshot: Snapshot, claim: Claim, query: EvidenceQuery) -> 
     hits = snapshot.candidates(claim.terms, where, max(CANDIDATE_POOL, 3 * query.limit))
     idf = snapshot.idf(claim.terms)
     best = max((h.score for h in hits), default=0.0) or 1.0
-    judged = [_judge(claim, h, idf, h.score / best) for h in hits]
+    articles: dict[str, StoredArticle] = {}
+
+    def before(hit: SentenceHit) -> str | None:
+        """The sentence before a hit that refers back to it (its article read once)."""
+        if hit.index == 0 or not refers_back(hit.text):
+            return None
+        if hit.article.id not in articles:
+            articles[hit.article.id] = snapshot.article(hit.article.id)
+        return articles[hit.article.id].sentences[hit.index - 1].text
+
+    judged = [_judge(claim, h, idf, h.score / best, before(h)) for h in hits]
     stances = within_reach(
         [j.judgement.score for j in judged], [j.judgement.stance for j in judged], model().relative
     )
@@ -141,8 +157,10 @@ def judge_candidates(snapshot: Snapshot, claim: Claim, query: EvidenceQuery) -> 
     return judged
 
 
-def _judge(claim: Claim, hit: SentenceHit, idf: dict[str, float], retrieval: float) -> Judged:
-    view = SentenceView.of(hit.text, hit.article.title, hit.speaker, retrieval)
+def _judge(
+    claim: Claim, hit: SentenceHit, idf: dict[str, float], retrieval: float, before: str | None
+) -> Judged:
+    view = SentenceView.of(hit.text, hit.article.title, hit.speaker, retrieval, before)
     return Judged(hit, view, judge(claim, view, idf))
 
 
@@ -194,7 +212,7 @@ def _evidence(
     index = hit.index
     texts = [s.text for s in stored.sentences]
     start, end = hit.span
-    marked = highlights(claim, lead.view)
+    marked = highlights(claim, lead.view, lead.judgement.matches)
     return Evidence(
         sentence=lead.view.text,
         score=best.judgement.score,
@@ -214,6 +232,8 @@ def _evidence(
         ),
         also_in=[_copy(j) for j in copies[1:]],
         corroboration=len({j.hit.article.source or j.hit.article.id for j in group}),
+        covers=covers(claim, lead.judgement.matches),
+        explanation=explain(claim, best.judgement),
     )
 
 
@@ -229,9 +249,10 @@ def _copy(j: Judged) -> Copy:
     )
 
 
-def unsupported_words(claim: Claim, views: list[SentenceView]) -> list[str]:
-    """The claim's content words that no returned sentence covers, in claim order."""
-    covered: set[str] = set().union(*(v.terms for v in views)) if views else set()
+def unsupported_words(claim: Claim, judged: list[Judged]) -> list[str]:
+    """The claim's content words that no returned sentence covers, in claim order (a sentence
+    covers what it, its speaker, a synonym or the sentence it refers back to states)."""
+    covered = {t for j in judged for t in (*j.view.terms, *j.judgement.matches)}
     missing: dict[str, None] = {}
     for w in claim.words:
         if not all(t in covered for t in w.terms):

@@ -36,6 +36,7 @@ def _block(item: Evidence) -> str:
     lines = [origin(a.published, a.source, a.url) + stance, f"  {one_line(item.sentence)}"]
     if item.attribution and item.attribution.speaker:
         lines.append(f"  said by: {item.attribution.speaker}")
+    lines.append(f"  why: {item.explanation}")
     lines += [f"  also in: {origin(c.published, c.source, c.url)}" for c in item.also_in]
     return "\n".join(lines)
 

@@ -187,6 +187,22 @@ class ContextSchema(Schema):
     after = fields.List(fields.Str(), required=True)
 
 
+class CoverSchema(Schema):
+    claim_word = fields.Str(required=True, metadata={"description": "The claim's word."})
+    how = fields.Str(
+        required=True,
+        validate=validate.OneOf(["exact", "variant", "synonym", "speaker", "neighbour"]),
+        metadata={
+            "description": "exact: the same word; variant: another inflection or spelling; "
+            "synonym: a WordNet synonym; speaker: the quoted speaker's name; neighbour: the "
+            "sentence before, which this one refers back to."
+        },
+    )
+    sentence_word = fields.Str(
+        required=True, metadata={"description": "The word (or speaker) that covers it."}
+    )
+
+
 class EvidenceSchema(Schema):
     sentence = fields.Str(required=True)
     score = fields.Float(required=True, metadata={"minimum": 0, "maximum": 1})
@@ -204,6 +220,14 @@ class EvidenceSchema(Schema):
     attribution = fields.Nested(AttributionSchema, **NULLABLE)
     also_in = fields.List(fields.Nested(CopySchema), required=True)
     corroboration = fields.Int(required=True)
+    covers = fields.List(
+        fields.Nested(CoverSchema),
+        required=True,
+        metadata={"description": "The claim's words this sentence covers, and how."},
+    )
+    explanation = fields.Str(
+        required=True, metadata={"description": "The score and the stance, in words."}
+    )
 
 
 class EvidenceResultSchema(Schema):

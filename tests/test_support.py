@@ -2,7 +2,15 @@
 
 from index.articles import build_article
 from index.evidence import EvidenceQuery, find_evidence
-from index.support import REFUTES, RELATED, SUPPORTS, date_words, model, within_reach
+from index.support import (
+    NEAR_VERBATIM,
+    REFUTES,
+    RELATED,
+    SUPPORTS,
+    date_words,
+    model,
+    within_reach,
+)
 
 PUTIN_SENTENCE = "Putin said Thursday that the contacts with the United States gave"
 
@@ -131,10 +139,16 @@ def test_a_claimed_number_the_sentence_leaves_out_does_not_veto_support(store):
 
 
 def test_supports_far_below_the_claims_best_support_are_only_related():
-    scores = [0.9, 0.5, 0.08, 0.2]
+    scores = [0.2, 0.1, 0.01, 0.25]
     stances = [SUPPORTS, SUPPORTS, SUPPORTS, REFUTES]
     assert within_reach(scores, stances, 0.1) == [SUPPORTS, SUPPORTS, RELATED, REFUTES]
     assert within_reach([0.01], [RELATED], 0.1) == [RELATED]
+
+
+def test_a_near_verbatim_match_raises_the_bar_no_higher_than_a_strong_support():
+    scores = [0.95, NEAR_VERBATIM / 5, NEAR_VERBATIM / 20]
+    stances = [SUPPORTS] * 3
+    assert within_reach(scores, stances, 0.1) == [SUPPORTS, SUPPORTS, RELATED]
 
 
 def test_default_answer_is_the_whole_rankings_supports_within_reach_of_the_best(seeded):
@@ -143,4 +157,5 @@ def test_default_answer_is_the_whole_rankings_supports_within_reach_of_the_best(
     ranking = ask(seeded, claim, stance="all").evidence
     assert answer
     assert [e.sentence for e in answer] == [e.sentence for e in ranking if e.stance == SUPPORTS]
-    assert all(e.score >= model().relative * answer[0].score for e in answer)
+    bar = model().relative * min(answer[0].score, NEAR_VERBATIM)
+    assert all(e.score >= bar for e in answer)
