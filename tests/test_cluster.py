@@ -15,7 +15,8 @@ from index.claims import analyse_claim
 from index.opensearch_store import ClusterUnavailable, OpenSearchStore
 from index.records import ArticleFilter
 from index.store import Store
-from tests.conftest import AUTH, SEED_FILES, free_port, run_cli, start_server, stop_server
+from lab.gunicorn import free_port
+from tests.conftest import AUTH, SEED_FILES, run_cli, start_server, stop_server
 from tests.opensearch_cluster import harness
 
 pytestmark = pytest.mark.opensearch
