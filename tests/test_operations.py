@@ -119,7 +119,14 @@ def test_provenance_serve_works_from_a_wheel_without_an_activated_venv(tmp_path)
     )  # fmt: skip
     try:
         ready = wait_ready(f"http://127.0.0.1:{port}", process)
-        assert ready == {"status": "ready", "articles": 2, "sentences": 38}
+        assert ready == {
+            "status": "ready",
+            "articles": 2,
+            "sentences": 38,
+            "backend": "whoosh",
+            "backend_status": "ok",
+            "nodes": None,
+        }
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=30)
