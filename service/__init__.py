@@ -1,4 +1,12 @@
-"""The HTTP layer: validates requests, calls the index library, serialises results."""
+"""The HTTP layer: validates requests, calls the index library, serialises results.
+
+``create_app`` (here) builds the app; one blueprint per resource (``evidence``, ``articles``,
+``health``, ``web``); ``schemas`` is the single source of the contract (``openapi`` renders it);
+``api`` declares each view's schemas and access; ``errors`` turns every failure into
+problem+json; ``config`` reads the environment; ``stores`` opens the backend; ``answers`` caches
+answers per index generation; ``observability`` serves metrics and logs; ``gunicorn_conf`` is
+the server's settings (gevent workers, limits, seeding).
+"""
 
 from __future__ import annotations
 
