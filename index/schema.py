@@ -12,14 +12,9 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from whoosh.analysis import (
-    Filter,
-    LowercaseFilter,
-    RegexTokenizer,
-    StemFilter,
-    StopFilter,
-)
+from whoosh.analysis import STOP_WORDS, Filter, Token, Tokenizer
 from whoosh.fields import ID, STORED, TEXT, Schema
+from whoosh.lang.porter import stem
 
 # Field names
 DOC_ID = "doc_id"
@@ -103,19 +98,96 @@ def fold_spelling(word: str) -> str:
 WORD_PATTERN = r"\w+(?:\.\w+)*"
 
 
-def claim_analyzer():
-    """normalise -> tokenise -> variants -> stop -> stem; used for sentences, titles and claims."""
-    return (
-        RegexTokenizer(WORD_PATTERN)
-        | CasedVariantFilter()
-        | LowercaseFilter()
-        | SpellingFilter()
-        | StopFilter(minsize=1)
-        | StemFilter(cachesize=100_000)
-    )
+class ClaimAnalyzer(Tokenizer):
+    """normalise -> tokenise -> variants -> stop -> stem in one step; for sentences, titles, claims.
+
+    Each step maps one word to at most one term, so a word's folded form and term are worked
+    out once and looked up after that, where Whoosh's chain (``RegexTokenizer(WORD_PATTERN) |
+    CasedVariantFilter() | LowercaseFilter() | SpellingFilter() | StopFilter(minsize=1) |
+    StemFilter()``, still in the schema of indexes made before this class) ran six generators
+    per word. The tokens are that chain's, keyword for keyword (positions renumbered over stop
+    words, ``removestops``, ``no_morph``, ``tokenize``, ``keeporiginal``).
+    """
+
+    is_morph = True
+
+    def __init__(self, expression: str = WORD_PATTERN, cachesize: int = 200_000) -> None:
+        self.expression = expression
+        self.cachesize = cachesize
+        self._compile()
+
+    def _compile(self) -> None:
+        self._words = re.compile(self.expression)
+        #: word -> (folded word, its stem, or None for a stop word)
+        self._terms: dict[str, tuple[str, str | None]] = {}
+
+    def __getstate__(self) -> dict:
+        return {"expression": self.expression, "cachesize": self.cachesize}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self._compile()
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self) and other.expression == self.expression
+
+    def __hash__(self) -> int:
+        return hash((type(self), self.expression))
+
+    def _term(self, word: str) -> tuple[str, str | None]:
+        folded = fold_spelling(CASED_VARIANTS.get(word, word).lower())
+        stop = not folded or folded in STOP_WORDS  # StopFilter(minsize=1)
+        entry = (folded, None if stop else stem(folded))
+        if len(self._terms) >= self.cachesize:  # a long-lived process sees an open vocabulary
+            self._terms.clear()
+        self._terms[word] = entry
+        return entry
+
+    def __call__(
+        self,
+        value: str,
+        positions: bool = False,
+        chars: bool = False,
+        keeporiginal: bool = False,
+        removestops: bool = True,
+        start_pos: int = 0,
+        start_char: int = 0,
+        tokenize: bool = True,
+        mode: str = "",
+        no_morph: bool = False,
+        **kwargs,
+    ):
+        """The tokens of ``value``, one Token object re-yielded (Whoosh's convention)."""
+        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        if tokenize:
+            matches = ((m.group(), m.start(), m.end()) for m in self._words.finditer(value))
+        else:  # the whole value is one word, and its original text is always kept
+            matches = iter([(value, 0, len(value))])
+            keeporiginal = True
+        terms, term = self._terms, self._term
+        pos = None  # StopFilter's renumbering: the first kept word keeps its place
+        for i, (word, start, end) in enumerate(matches):
+            folded, stemmed = terms.get(word) or term(word)
+            if stemmed is None:
+                if removestops:
+                    continue
+                t.text, t.stopped = folded, True
+                if positions:
+                    t.pos = start_pos + i
+            else:
+                t.text, t.stopped = (folded if no_morph else stemmed), False
+                if positions:
+                    pos = start_pos + i if pos is None else pos + 1
+                    t.pos = pos
+            t.boost = 1.0
+            if keeporiginal:
+                t.original = word
+            if chars:
+                t.startchar, t.endchar = start_char + start, start_char + end
+            yield t
 
 
-ANALYZER = claim_analyzer()
+ANALYZER = ClaimAnalyzer()
 
 
 def build_schema() -> Schema:
