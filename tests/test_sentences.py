@@ -1,8 +1,11 @@
 """Sentence segmentation with offsets."""
 
+import re
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from pysbd.lang.english import English
 
 from index.articles import parse_raw
 from index.sentences import split_sentences
@@ -56,3 +59,17 @@ def test_offsets_hold_for_any_text(text):
     for s in split_sentences(text):
         assert text[s.start : s.end] == s.text
         assert s.text.strip()
+
+
+def test_segmenting_again_compiles_no_regular_expression(monkeypatch):
+    # pysbd builds its patterns from strings at each call; they must stay in re's cache.
+    text = "\n\n".join(
+        f'He met the {a}. Smith in 2.5 days. Then "it\'s {a}. over," he said!'
+        for a in sorted(English.Abbreviation.ABBREVIATIONS)
+    )
+    first = split_sentences(text)
+    compiled = []
+    real = re._compiler.compile
+    monkeypatch.setattr(re._compiler, "compile", lambda *a: compiled.append(a) or real(*a))
+    assert split_sentences(text) == first
+    assert len(first) > 500 and compiled == []
