@@ -10,11 +10,14 @@ replacing or deleting an article is one write of both kinds of document.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from functools import lru_cache
 
 from whoosh.analysis import STOP_WORDS, Filter, Token, Tokenizer
 from whoosh.fields import ID, STORED, TEXT, Schema
+from whoosh.formats import Frequency
 from whoosh.lang.porter import stem
+from whoosh.system import pack_uint
 
 # Field names
 DOC_ID = "doc_id"
@@ -120,6 +123,8 @@ class ClaimAnalyzer(Tokenizer):
         self._words = re.compile(self.expression)
         #: word -> (folded word, its stem, or None for a stop word)
         self._terms: dict[str, tuple[str, str | None]] = {}
+        #: text -> its postings: an article's title is indexed with each of its sentences
+        self._postings: dict[tuple[str, float], list] = {}
 
     def __getstate__(self) -> dict:
         return {"expression": self.expression, "cachesize": self.cachesize}
@@ -142,6 +147,24 @@ class ClaimAnalyzer(Tokenizer):
             self._terms.clear()
         self._terms[word] = entry
         return entry
+
+    def postings(self, value: str, boost: float) -> list[tuple[bytes, int, float, bytes]]:
+        """``(term, frequency, weight, encoded frequency)`` of each term, as Whoosh's TEXT
+        (``Frequency`` format) indexes ``value``, without a Token per word."""
+        key = (value, boost)
+        if key in self._postings:
+            return self._postings[key]
+        get, term = self._terms.get, self._term
+        counts = Counter(
+            stemmed
+            for word in self._words.findall(value)
+            if (stemmed := (get(word) or term(word))[1]) is not None
+        )
+        found = [(t.encode(), n, float(n) * boost, pack_uint(n)) for t, n in counts.items()]
+        if len(self._postings) >= 64:  # titles repeat; sentences rarely do
+            self._postings.clear()
+        self._postings[key] = found
+        return found
 
     def __call__(
         self,
@@ -190,6 +213,21 @@ class ClaimAnalyzer(Tokenizer):
 ANALYZER = ClaimAnalyzer()
 
 
+class AnalysedText(TEXT):
+    """TEXT (frequencies, no positions) whose postings come from :meth:`ClaimAnalyzer.postings`."""
+
+    def index(self, value, **kwargs):
+        """The postings Whoosh's TEXT would give, in one pass over the words."""
+        if (
+            kwargs
+            or not isinstance(value, str)
+            or not isinstance(self.analyzer, ClaimAnalyzer)
+            or type(self.format) is not Frequency
+        ):
+            return super().index(value, **kwargs)
+        return self.analyzer.postings(value, self.format.field_boost)
+
+
 def build_schema() -> Schema:
     """The index schema (see the module docstring)."""
     return Schema(
@@ -198,9 +236,9 @@ def build_schema() -> Schema:
             KIND: ID(stored=True),
             ARTICLE_ID: ID(stored=True, sortable=True),
             # No positions: no query reads them (proximity is computed from the stored text).
-            TEXT_FIELD: TEXT(analyzer=ANALYZER, stored=True, phrase=False),
-            TITLE: TEXT(analyzer=ANALYZER, phrase=False),
-            SPEAKER: TEXT(analyzer=ANALYZER, phrase=False),
+            TEXT_FIELD: AnalysedText(analyzer=ANALYZER, stored=True, phrase=False),
+            TITLE: AnalysedText(analyzer=ANALYZER, phrase=False),
+            SPEAKER: AnalysedText(analyzer=ANALYZER, phrase=False),
             ATTRIBUTION: STORED,
             SOURCE_KEY: ID,
             DAY: ID(sortable=True),
