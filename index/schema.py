@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from functools import lru_cache
+from operator import itemgetter
 
 from whoosh.analysis import STOP_WORDS, Filter, Token, Tokenizer
 from whoosh.fields import ID, STORED, TEXT, Schema
@@ -114,7 +115,7 @@ class ClaimAnalyzer(Tokenizer):
 
     is_morph = True
 
-    def __init__(self, expression: str = WORD_PATTERN, cachesize: int = 200_000) -> None:
+    def __init__(self, expression: str = WORD_PATTERN, cachesize: int = 100_000) -> None:
         self.expression = expression
         self.cachesize = cachesize
         self._compile()
@@ -139,7 +140,14 @@ class ClaimAnalyzer(Tokenizer):
     def __hash__(self) -> int:
         return hash((type(self), self.expression))
 
-    def _term(self, word: str) -> tuple[str, str | None]:
+    def _entries(self, words: list[str]) -> list[tuple[str, str | None]]:
+        """Each word's (folded word, its term or None for a stop word), learning new words."""
+        entries = list(map(self._terms.get, words))
+        if None in entries:
+            entries = [e or self._learn(w) for w, e in zip(words, entries, strict=True)]
+        return entries
+
+    def _learn(self, word: str) -> tuple[str, str | None]:
         folded = fold_spelling(CASED_VARIANTS.get(word, word).lower())
         stop = not folded or folded in STOP_WORDS  # StopFilter(minsize=1)
         entry = (folded, None if stop else stem(folded))
@@ -154,12 +162,8 @@ class ClaimAnalyzer(Tokenizer):
         key = (value, boost)
         if key in self._postings:
             return self._postings[key]
-        get, term = self._terms.get, self._term
-        counts = Counter(
-            stemmed
-            for word in self._words.findall(value)
-            if (stemmed := (get(word) or term(word))[1]) is not None
-        )
+        counts = Counter(map(itemgetter(1), self._entries(self._words.findall(value))))
+        counts.pop(None, None)  # stop words
         found = [(t.encode(), n, float(n) * boost, pack_uint(n)) for t, n in counts.items()]
         if len(self._postings) >= 64:  # titles repeat; sentences rarely do
             self._postings.clear()
@@ -183,14 +187,15 @@ class ClaimAnalyzer(Tokenizer):
         """The tokens of ``value``, one Token object re-yielded (Whoosh's convention)."""
         t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         if tokenize:
-            matches = ((m.group(), m.start(), m.end()) for m in self._words.finditer(value))
+            matches = [(m.group(), m.start(), m.end()) for m in self._words.finditer(value)]
         else:  # the whole value is one word, and its original text is always kept
-            matches = iter([(value, 0, len(value))])
+            matches = [(value, 0, len(value))]
             keeporiginal = True
-        terms, term = self._terms, self._term
+        entries = self._entries([word for word, _, _ in matches])
         pos = None  # StopFilter's renumbering: the first kept word keeps its place
-        for i, (word, start, end) in enumerate(matches):
-            folded, stemmed = terms.get(word) or term(word)
+        for i, ((word, start, end), (folded, stemmed)) in enumerate(
+            zip(matches, entries, strict=True)
+        ):
             if stemmed is None:
                 if removestops:
                     continue

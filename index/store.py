@@ -241,35 +241,34 @@ class Store:
 def _write_batch(writer: IndexWriter, batch: list[Article], replace: bool) -> list[WriteResult]:
     """Plan every article of the batch first, so a conflict leaves the batch unwritten."""
     searcher = writer.searcher()
-    planned: dict[str, tuple[Article, str]] = {}
+    planned: dict[str, tuple[Article, str, str]] = {}
     results = []
     for article in batch:
+        digest = article.content_hash()
         existing = _stored_article(searcher, article.id)
         earlier = planned.get(article.id)
-        current_hash = (
-            earlier[0].content_hash() if earlier else (existing.content_hash if existing else None)
-        )
-        if current_hash == article.content_hash():
+        current_hash = earlier[2] if earlier else (existing.content_hash if existing else None)
+        if current_hash == digest:
             results.append(WriteResult(article.id, WriteStatus.UNCHANGED, 0))
             continue
         if current_hash is not None and not replace:
             raise ArticleConflict(article.id)
         status = WriteStatus.REPLACED if current_hash is not None else WriteStatus.CREATED
-        planned[article.id] = (article, status)
+        planned[article.id] = (article, status, digest)
         results.append(WriteResult(article.id, status, -1))
     counts = {}
-    for article, status in planned.values():
+    for article, status, digest in planned.values():
         if status == WriteStatus.REPLACED:
             writer.delete_by_term(S.ARTICLE_ID, article.id)
-        counts[article.id] = _add_documents(writer, article)
+        counts[article.id] = _add_documents(writer, article, digest)
     return [
         r if r.status == WriteStatus.UNCHANGED else WriteResult(r.id, r.status, counts[r.id])
         for r in results
     ]
 
 
-def _add_documents(writer: IndexWriter, article: Article) -> int:
-    own, sentences = documents.encode(article)
+def _add_documents(writer: IndexWriter, article: Article, digest: str) -> int:
+    own, sentences = documents.encode(article, digest)
     writer.add_document(**own)
     for sentence in sentences:
         writer.add_document(**sentence)
