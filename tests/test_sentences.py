@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from pysbd.lang.english import English
 
 from index.articles import parse_raw
-from index.sentences import split_sentences
+from index.sentences import _is_plain, _paragraph_spans, _pysbd_spans, split_sentences
 
 from .conftest import SEED_FILES
 
@@ -73,3 +73,25 @@ def test_segmenting_again_compiles_no_regular_expression(monkeypatch):
     monkeypatch.setattr(re._compiler, "compile", lambda *a: compiled.append(a) or real(*a))
     assert split_sentences(text) == first
     assert len(first) > 500 and compiled == []
+
+
+WORDS = [
+    "the", "market", "rose", "Japan", "March", "May", "may", "Bank", "The", "He", "It", "is",
+    "a", "A", "I", "U.S", "vs", "Inc", "Corp", "Co", "Ltd", "no", "No", "Dr", "Gen", "General",
+    "St", "Mr", "Mrs", "Smith", "II", "IV", "iv", "Mix", "Dim", "1986", "25", "3", "2.5",
+    "Feb", "Jan", "Sept", "pct", "dlrs", "mln", "Est", "Ave", "Fig", "al", "etc", "e.g", "i.e",
+    "am", "pm", "p.m", "Prof", "Rep", "Sen", "Capt", "Col", "Ing", "ing", "Ph", "Mt", "Messrs",
+]  # fmt: skip
+
+
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(WORDS), st.sampled_from([" ", " ", ", ", ". ", ".  "])),
+        min_size=1,
+        max_size=40,
+    )
+)
+def test_cutting_at_sure_stops_gives_pysbds_sentences(words):
+    paragraph = "".join(w + sep for w, sep in words).rstrip() + "."
+    assert _is_plain(paragraph)
+    assert _paragraph_spans(paragraph, 0) == _pysbd_spans(paragraph, 0)
