@@ -122,8 +122,8 @@ class ClaimAnalyzer(Tokenizer):
 
     def _compile(self) -> None:
         self._words = re.compile(self.expression)
-        #: word -> (folded word, its stem, or None for a stop word)
-        self._terms: dict[str, tuple[str, str | None]] = {}
+        #: word -> (folded word, its stem or None for a stop word, the stem's bytes)
+        self._terms: dict[str, tuple[str, str | None, bytes | None]] = {}
         #: text -> its postings: an article's title is indexed with each of its sentences
         self._postings: dict[tuple[str, float], list] = {}
 
@@ -140,17 +140,19 @@ class ClaimAnalyzer(Tokenizer):
     def __hash__(self) -> int:
         return hash((type(self), self.expression))
 
-    def _entries(self, words: list[str]) -> list[tuple[str, str | None]]:
-        """Each word's (folded word, its term or None for a stop word), learning new words."""
+    def _entries(self, words: list[str]) -> list[tuple[str, str | None, bytes | None]]:
+        """Each word's (folded word, its term, the term's bytes), the term None for a stop word."""
         entries = list(map(self._terms.get, words))
         if None in entries:
             entries = [e or self._learn(w) for w, e in zip(words, entries, strict=True)]
         return entries
 
-    def _learn(self, word: str) -> tuple[str, str | None]:
+    def _learn(self, word: str) -> tuple[str, str | None, bytes | None]:
         folded = fold_spelling(CASED_VARIANTS.get(word, word).lower())
         stop = not folded or folded in STOP_WORDS  # StopFilter(minsize=1)
-        entry = (folded, None if stop else stem(folded))
+        term = None if stop else stem(folded)
+        # One bytes object per term, shared by its postings in the writer's pool.
+        entry = (folded, term, None if stop else term.encode())
         if len(self._terms) >= self.cachesize:  # a long-lived process sees an open vocabulary
             self._terms.clear()
         self._terms[word] = entry
@@ -162,9 +164,9 @@ class ClaimAnalyzer(Tokenizer):
         key = (value, boost)
         if key in self._postings:
             return self._postings[key]
-        counts = Counter(map(itemgetter(1), self._entries(self._words.findall(value))))
+        counts = Counter(map(itemgetter(2), self._entries(self._words.findall(value))))
         counts.pop(None, None)  # stop words
-        found = [(t.encode(), n, float(n) * boost, pack_uint(n)) for t, n in counts.items()]
+        found = [(t, n, float(n) * boost, _packed(n)) for t, n in counts.items()]
         if len(self._postings) >= 64:  # titles repeat; sentences rarely do
             self._postings.clear()
         self._postings[key] = found
@@ -193,7 +195,7 @@ class ClaimAnalyzer(Tokenizer):
             keeporiginal = True
         entries = self._entries([word for word, _, _ in matches])
         pos = None  # StopFilter's renumbering: the first kept word keeps its place
-        for i, ((word, start, end), (folded, stemmed)) in enumerate(
+        for i, ((word, start, end), (folded, stemmed, _)) in enumerate(
             zip(matches, entries, strict=True)
         ):
             if stemmed is None:
@@ -216,6 +218,12 @@ class ClaimAnalyzer(Tokenizer):
 
 
 ANALYZER = ClaimAnalyzer()
+
+
+@lru_cache(maxsize=256)
+def _packed(frequency: int) -> bytes:
+    """A frequency as Whoosh's Frequency format encodes it, one object per value."""
+    return pack_uint(frequency)
 
 
 class AnalysedText(TEXT):

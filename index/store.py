@@ -50,6 +50,12 @@ BATCH, PROCS_BATCH = 500, 50_000
 #: Segments left after a multi-process load; the smallest beyond these are merged. Every query
 #: looks each claim term up in every segment, while merging rewrites what it merges.
 MAX_SEGMENTS = 8
+#: Megabytes of postings (as Whoosh estimates them) each writer process holds before sorting
+#: them to a temporary run: one process serves the service's small writes; each process of a
+#: bulk load holds a whole 50,000-article commit (~0.6M sentences per process, ~1.6 GB resident
+#: at 1M sentences), because a spilled pool is merged back a posting at a time in Python, which
+#: cost a third more CPU per sentence at 200k sentences than not spilling.
+POOL_MB, PROCS_POOL_MB = 256, 3072
 
 
 class Snapshot:
@@ -213,9 +219,11 @@ class Store:
 
     def _writer(self, procs: int | None = None) -> IndexWriter:
         procs = procs or self.procs
-        options = {"procs": procs, "multisegment": True} if procs > 1 else {}
+        options = {"procs": procs, "multisegment": True, "limitmb": PROCS_POOL_MB}
+        if procs == 1:
+            options = {"limitmb": POOL_MB}
         try:
-            writer = self.ix.writer(timeout=self.lock_timeout, delay=0.05, limitmb=256, **options)
+            writer = self.ix.writer(timeout=self.lock_timeout, delay=0.05, **options)
         except LockError:
             raise IndexBusy(
                 f"The index is being written by another process; tried for {self.lock_timeout}s."
