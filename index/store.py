@@ -52,9 +52,9 @@ BATCH, PROCS_BATCH = 500, 50_000
 MAX_SEGMENTS = 8
 #: Megabytes of postings (as Whoosh estimates them) each writer process holds before sorting
 #: them to a temporary run: one process serves the service's small writes; each process of a
-#: bulk load holds a whole 50,000-article commit (~0.6M sentences per process, ~1.6 GB resident
-#: at 1M sentences), because a spilled pool is merged back a posting at a time in Python, which
-#: cost a third more CPU per sentence at 200k sentences than not spilling.
+#: bulk load holds its share of a whole 50,000-article commit (2.0 GB resident at most when
+#: loading news-1m's 1M sentences), because a spilled pool is merged back a posting at a time
+#: in Python, which cost a third more CPU per sentence at 200k sentences than not spilling.
 POOL_MB, PROCS_POOL_MB = 256, 3072
 
 
