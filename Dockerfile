@@ -34,7 +34,6 @@ RUN groupadd --gid 10001 provenance \
  && mkdir -p /data/index \
  && chown -R provenance:provenance /data
 COPY --from=builder /opt/venv /opt/venv
-COPY gunicorn.conf.py /app/gunicorn.conf.py
 ENV PATH=/opt/venv/bin:$PATH \
     PYTHONUNBUFFERED=1 \
     PROVENANCE_INDEX_DIR=/data/index \
@@ -50,4 +49,5 @@ HEALTHCHECK --interval=10s --timeout=5s --start-period=30s --retries=3 \
     CMD python -c "import os, urllib.request as r; \
         r.urlopen('http://127.0.0.1:%s/readyz' % os.environ['PORT'], timeout=4)"
 # Worker heartbeats in shared memory: a container's /tmp may sit on a slow overlay filesystem.
-ENTRYPOINT ["gunicorn", "--config", "/app/gunicorn.conf.py", "--worker-tmp-dir", "/dev/shm"]
+# The settings are a module of the installed package (service/gunicorn_conf.py).
+ENTRYPOINT ["gunicorn", "--config", "python:service.gunicorn_conf", "--worker-tmp-dir", "/dev/shm"]

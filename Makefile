@@ -14,13 +14,21 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-install: $(BIN)/python
-	$(BIN)/pip install --quiet -e .
+# The install is editable, so code changes need none: pip runs again only when pyproject.toml
+# changes. Its build chatter goes to a log, shown when the install fails.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e . >$(VENV)/install.log 2>&1 || { cat $(VENV)/install.log; exit 1; }
+	touch $@
 
-install-test: $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[test]'
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test]' >$(VENV)/install.log 2>&1 || { cat $(VENV)/install.log; exit 1; }
+	touch $@ $(VENV)/.installed
 
-serve: install  ## install, index the seeds if the index is empty, serve on $(PORT)
+install: $(VENV)/.installed
+
+install-test: $(VENV)/.installed-test
+
+serve: install  ## install, index the seeds into a never-used index, serve on $(PORT)
 	$(BIN)/gunicorn -c gunicorn.conf.py
 
 test: install-test browser  ## install and run the whole test suite, browser tests included

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -55,7 +55,87 @@ class Article:
         return {k: v for k, v in asdict(self).items() if k != "text"}
 
 
-ARTICLE_FIELDS = tuple(f.name for f in fields(Article))
+# --- the article rules: JSON, NDJSON, raw text and CLI files are all held to these -----------
+
+#: What Python's str.isspace() calls blank, spelled out: JSON Schema's ECMA ``\s`` differs from
+#: Python's, so the contract and the index could otherwise disagree on what "blank" is.
+BLANK = r"\t-\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+#: Anchored patterns read alike by Python (``fullmatch``) and by JSON Schema (ECMA ``search``).
+NON_BLANK_PATTERN = rf"^[{BLANK}]*[^{BLANK}][\s\S]*$"
+URL_PATTERN = (
+    r"^[Hh][Tt][Tt][Pp][Ss]?://[A-Za-z0-9.-]+(:[0-9]{1,5})?([/?#][^\x00-\x20\x7f-\x9f]*)?$"
+)
+_SURROGATE = re.compile("[\ud800-\udfff]")
+NOT_UNICODE = "Holds an unpaired surrogate (U+D800-U+DFFF), which is not Unicode text."
+NO_SUCH_DAY = "No such date or time."
+
+
+@dataclass(frozen=True)
+class Rule:
+    """What one text field must be; the HTTP schemas publish the same limits and patterns."""
+
+    max_chars: int | None = None
+    pattern: str | None = None
+    message: str = ""  # said when the pattern does not match
+
+    def problems(self, value: str) -> list[str]:
+        """What is wrong with ``value`` (nothing: an empty list)."""
+        found = []
+        if _SURROGATE.search(value):
+            found.append(NOT_UNICODE)
+        if self.max_chars is not None and len(value) > self.max_chars:
+            found.append(f"Longer than {self.max_chars:,} characters.")
+        if self.pattern is not None and not re.fullmatch(self.pattern, value):
+            found.append(self.message)
+        return found
+
+
+NON_BLANK = Rule(pattern=NON_BLANK_PATTERN, message="Must contain a non-blank character.")
+RULES: dict[str, Rule] = {
+    "id": Rule(
+        pattern=ID_PATTERN.pattern,
+        message="Ids are 1-128 characters of letters, digits, '.', '_', ':' or '-'.",
+    ),
+    "text": NON_BLANK,
+    "title": Rule(1000),
+    "source": Rule(200),
+    "byline": Rule(500),
+    "published": Rule(),  # and a real day: normalise_published
+    "url": Rule(
+        2000,
+        URL_PATTERN,
+        "Must be an absolute http(s) URL whose host is letters, digits, '.' and '-', "
+        "without spaces or control characters.",
+    ),
+    "language": Rule(20),
+}
+
+
+def article_errors(given: dict[str, object]) -> dict[str, list[str]]:
+    """Field -> what is wrong, for article fields as a client sent them (``None``: absent)."""
+    errors: dict[str, list[str]] = {}
+    for name, value in given.items():
+        if name not in RULES:
+            errors[name] = ["Unknown field."]
+        elif isinstance(value, str):
+            problems = RULES[name].problems(value)
+            if name == "published" and not problems:
+                problems = _published_problems(value)
+            if problems:
+                errors[name] = problems
+        elif value is not None and not (name == "published" and isinstance(value, date)):
+            errors[name] = ["Not a valid string."]
+    if given.get("text") is None:
+        errors.setdefault("text", ["Missing data for required field."])
+    return errors
+
+
+def _published_problems(value: str) -> list[str]:
+    try:
+        normalise_published(value)
+    except ValueError as exc:
+        return [str(exc)]
+    return []
 
 
 def build_article(
@@ -69,38 +149,27 @@ def build_article(
     url: str | None = None,
     language: str | None = None,
 ) -> Article:
-    """Validate and normalise article fields, deriving what the contract derives.
+    """Hold article fields to :data:`RULES`, then normalise and derive what the contract derives.
 
     The id is the client's, else one derived from the canonical URL, else from the normalised
     text; ``source`` falls back to the URL's site. Raises :class:`InvalidArticle`.
     """
-    errors: dict[str, list[str]] = {}
-    text = (text or "").replace("\r\n", "\n").replace("\r", "\n")
-    if not text.strip():
-        errors["text"] = ["Text must contain at least one non-blank character."]
-    if id is not None and not ID_PATTERN.fullmatch(id):
-        errors["id"] = ["Ids are 1-128 characters of letters, digits, '.', '_', ':' or '-'."]
-    try:
-        published = normalise_published(published)
-    except ValueError as exc:
-        errors["published"] = [str(exc)]
-    canonical = None
-    if url:
-        try:
-            canonical = canonical_url(url)
-        except ValueError as exc:
-            errors["url"] = [str(exc)]
+    given = dict(
+        text=text, id=id, title=title, source=source, byline=byline, published=published, url=url
+    )
+    errors = article_errors({**given, "language": language})
     if errors:
         raise InvalidArticle(errors)
-    article_id = id or _digest_id(canonical or _norm(text))
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    canonical = canonical_url(url) if url else None
     return Article(
-        id=article_id,
+        id=id or _digest_id(canonical or _norm(text)),
         text=text,
         title=_clean(title),
         source=_clean(source) or (site_name(canonical) if canonical else None),
         byline=_clean(byline),
-        published=published,
-        url=url.strip() if url else None,
+        published=normalise_published(published),
+        url=url or None,
         language=_clean(language) or "en",
     )
 
@@ -126,7 +195,7 @@ def normalise_published(value: str | date | None) -> str | None:
                 return date.fromisoformat(text).isoformat()
             return datetime.fromisoformat(text.upper().replace("Z", "+00:00")).isoformat()
         except ValueError:
-            pass  # the right shape, but no such day or time
+            raise ValueError(NO_SUCH_DAY) from None
     raise ValueError("Not an ISO-8601 date or date-time (e.g. 2025-02-27).")
 
 
@@ -245,7 +314,7 @@ def _take_header(paragraphs: list[str], found: dict[str, str | None]) -> list[st
         if byline and "byline" not in found and len(p) < 120:
             found["byline"] = strip_markup(byline.group(1)).strip()
         elif _DATE_LINE.match(p) and "published" not in found:
-            found["published"] = dateparser.parse(p).date().isoformat()
+            found["published"] = _header_day(p)
         elif consumed == 0 and len(p) < 200 and not p.endswith(_TERMINAL) and "\n" not in p:
             found["title"] = strip_markup(p)
         else:
@@ -258,16 +327,17 @@ def _take_header(paragraphs: list[str], found: dict[str, str | None]) -> list[st
     return paragraphs[consumed:]
 
 
+def _header_day(line: str) -> str:
+    """The ISO day of a header's date line ("February 27, 2025"), or InvalidArticle."""
+    try:
+        return dateparser.parse(line).date().isoformat()
+    except (ValueError, OverflowError):  # the shape of a date, but no such day
+        raise InvalidArticle({"published": [NO_SUCH_DAY]}) from None
+
+
 def article_from_mapping(data: dict) -> Article:
     """Build an article from a JSON object, rejecting unknown fields and wrong types."""
-    errors: dict[str, list[str]] = {}
-    for key, value in data.items():
-        if key not in ARTICLE_FIELDS:
-            errors[key] = ["Unknown field."]
-        elif value is not None and not isinstance(value, str):
-            errors[key] = ["Not a string."]
-    if "text" not in data:
-        errors["text"] = ["Missing data for required field."]
+    errors = article_errors(data)
     if errors:
         raise InvalidArticle(errors)
     return build_article(**data)

@@ -16,7 +16,7 @@ from tqdm import tqdm
 
 from .errors import IndexBusy, ProvenanceError
 from .evidence import EvidenceQuery, find_evidence
-from .ingest import count_inputs, ingest_paths, seed_if_empty
+from .ingest import count_inputs, ingest_paths
 from .render import evidence_text
 from .store import Store
 
@@ -117,9 +117,11 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    """Seed an empty index, then replace this process with gunicorn serving it."""
-    seed_if_empty(_store(args))
+    """Replace this process with gunicorn serving the index (seeded when never used).
+
+    Gunicorn runs from this interpreter (``-m``), so no activated venv or PATH entry is needed,
+    with the settings module the package ships, so an installed wheel serves as a checkout does.
+    """
     os.environ.update(PROVENANCE_INDEX_DIR=str(args.index), PORT=str(args.port))
-    conf = Path(__file__).resolve().parent.parent / "gunicorn.conf.py"
-    options = ["-c", str(conf)] if conf.exists() else ["--bind", f"0.0.0.0:{args.port}"]
-    os.execvp("gunicorn", ["gunicorn", *options, "service:create_app()"])
+    python = sys.executable
+    os.execv(python, [python, "-m", "gunicorn", "-c", "python:service.gunicorn_conf"])

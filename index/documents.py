@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from functools import lru_cache
 from typing import Any
 
 from . import schema as S
@@ -66,6 +67,13 @@ def _sentence_documents(
         }
 
 
+@lru_cache(maxsize=20_000)
+def _article_ref(meta: str) -> ArticleRef:
+    """The article fields every sentence of an article stores alike (decoded once, cached)."""
+    data = json.loads(meta)
+    return ArticleRef(**{k: data.get(k) for k in ArticleRef.__dataclass_fields__})
+
+
 def decode_article(fields: dict[str, Any]) -> StoredArticle:
     """An article's own document, as stored, back into the article and its sentences."""
     data = json.loads(fields[S.PAYLOAD])
@@ -79,11 +87,10 @@ def decode_article(fields: dict[str, Any]) -> StoredArticle:
 
 def decode_sentence(fields: dict[str, Any], score: float) -> SentenceHit:
     """A sentence document, as stored, as the hit an answer is built from."""
-    meta = json.loads(fields[S.META])
     said = fields.get(S.ATTRIBUTION)
     start, end = fields[S.SPAN]
     return SentenceHit(
-        article=ArticleRef(**{k: meta.get(k) for k in ArticleRef.__dataclass_fields__}),
+        article=_article_ref(fields[S.META]),
         index=fields[S.SENTENCE_INDEX],
         text=fields[S.TEXT_FIELD],
         span=(start, end),

@@ -7,11 +7,21 @@ class ProvenanceError(Exception):
     """Base of every error the index library raises on purpose."""
 
 
+def describe(errors: dict[str, list[str]]) -> str:
+    """Field errors on one line (``title: Longer than 1,000 characters.; url: ...``).
+
+    Errors about the whole input (the ``_schema`` key, as marshmallow names it) have no prefix.
+    """
+    return "; ".join(
+        " ".join(v) if k == "_schema" else f"{k}: {' '.join(v)}" for k, v in errors.items()
+    )
+
+
 class InvalidArticle(ProvenanceError):
     """An article failed validation; ``errors`` maps field names to messages."""
 
     def __init__(self, errors: dict[str, list[str]]):
-        super().__init__("; ".join(f"{k}: {' '.join(v)}" for k, v in errors.items()))
+        super().__init__(describe(errors))
         self.errors = errors
 
 

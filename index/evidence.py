@@ -8,6 +8,8 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, replace
 
+import numpy as np
+
 from .backend import ArticleStore, Snapshot
 from .claims import Claim, analyse_claim
 from .provenance import Attribution, attribute, similar_sizes
@@ -147,25 +149,30 @@ def _judge(claim: Claim, hit: SentenceHit, idf: dict[str, float], retrieval: flo
 def fold_copies(judged: list[Judged]) -> list[list[Judged]]:
     """Group near-identical sentences of different articles; best group first.
 
-    Each group's first member is its best-scored sentence, which decides its stance. Term sets
-    are compared as bit masks (one bit per distinct term of the candidates): every candidate
-    meets every group, and set intersections made that the slowest step of an answer.
+    Each group's first member is its best-scored sentence, which decides its stance; a sentence
+    joins the first group whose head it repeats. Heads are rows of a term-incidence matrix, so a
+    sentence meets every head in one gather: one Python comparison per pair was the slowest
+    step of an answer.
     """
-    bits: dict[str, int] = {}
+    ranked = sorted(judged, key=lambda j: -j.judgement.score)
+    columns: dict[str, int] = {}
+    term_columns = [[columns.setdefault(t, len(columns)) for t in j.view.terms] for j in ranked]
+    heads = np.zeros((len(ranked), len(columns)), dtype=np.int32)  # a row per group's head
+    head_sizes = np.zeros(len(ranked), dtype=np.int32)
     groups: list[list[Judged]] = []
-    heads: list[tuple[int, int]] = []  # each group's first member: (term mask, term count)
     articles: list[set[str]] = []  # each group's article ids, kept as the group grows
-    for j in sorted(judged, key=lambda j: -j.judgement.score):
-        terms, article = j.view.terms, j.hit.article.id
-        mask = sum(1 << bits.setdefault(t, len(bits)) for t in terms)
-        for g, (head, size), ids in zip(groups, heads, articles, strict=True):
-            if article not in ids and similar_sizes((head & mask).bit_count(), size, len(terms)):
-                g.append(j)
-                ids.add(article)
+    for j, cols in zip(ranked, term_columns, strict=True):
+        article, count = j.hit.article.id, len(groups)
+        shared = heads[:count, cols].sum(axis=1)
+        for g in np.flatnonzero(similar_sizes(shared, head_sizes[:count], len(cols))):
+            if article not in articles[g]:
+                groups[g].append(j)
+                articles[g].add(article)
                 break
         else:
+            heads[count, cols] = 1
+            head_sizes[count] = len(cols)
             groups.append([j])
-            heads.append((mask, len(terms)))
             articles.append({article})
     return groups
 

@@ -10,7 +10,7 @@ from itertools import islice
 from pathlib import Path
 
 from .articles import Article, article_from_mapping, parse_raw
-from .errors import InvalidArticle
+from .errors import InvalidArticle, describe
 from .records import WriteResult, WriteStatus
 from .store import Store
 
@@ -20,10 +20,23 @@ NDJSON_SUFFIXES = (".jsonl", ".ndjson")
 
 @dataclass(frozen=True)
 class SourceError:
-    """An input that could not become an article: where it was and why."""
+    """An input that could not become an article: where it was, and field -> what is wrong.
+
+    What is wrong with the input as a whole (unreadable, not JSON) is under ``_schema``.
+    """
 
     where: str
-    message: str
+    errors: dict[str, list[str]]
+
+    @classmethod
+    def whole(cls, where: str, message: str) -> SourceError:
+        """An error about the whole input rather than one of its fields."""
+        return cls(where, {"_schema": [message]})
+
+    @property
+    def message(self) -> str:
+        """The errors on one line."""
+        return describe(self.errors)
 
     @property
     def file(self) -> str:
@@ -38,11 +51,29 @@ def seed_files() -> list[Path]:
     return sorted(Path(str(p)) for p in root.iterdir() if p.name.endswith(".txt"))
 
 
-def seed_if_empty(store: Store) -> list[WriteResult]:
-    """Index the shipped seeds when the index holds no article (the default corpus)."""
-    if not store.is_empty():
+#: A file in the index directory: the index has been used, so it is never seeded (again).
+USED_MARKER = "USED"
+
+
+def seed_if_new(store: Store) -> list[WriteResult]:
+    """Index the shipped seeds into a never-used index (the default corpus), once.
+
+    An index that held articles, or was seeded, is marked used: emptied on purpose, it stays
+    empty. Two processes starting at once both seed; the second finds the seeds unchanged.
+    """
+    marker = store.path / USED_MARKER
+    if marker.exists():
         return []
-    return store.add_many(a for a in read_paths(seed_files()) if isinstance(a, Article))
+    added = []
+    if store.is_empty():
+        added = store.add_many(a for a in read_paths(seed_files()) if isinstance(a, Article))
+    mark_used(store)
+    return added
+
+
+def mark_used(store: Store) -> None:
+    """Record that the index at ``store`` is in use, so it is never seeded."""
+    (store.path / USED_MARKER).touch()
 
 
 def expand(paths: Iterable[Path]) -> Iterator[Path]:
@@ -59,15 +90,24 @@ def read_paths(paths: Iterable[Path]) -> Iterator[Article | SourceError]:
     for path in expand(paths):
         try:
             if path.suffix in NDJSON_SUFFIXES:
-                yield from read_ndjson(path.read_text(encoding="utf-8").splitlines(), str(path))
+                yield from read_ndjson(ndjson_lines(path.read_text(encoding="utf-8")), str(path))
             elif path.suffix == ".json":
                 yield _from_json(path.read_text(encoding="utf-8"), str(path))
             else:
                 yield parse_raw(path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError) as exc:
-            yield SourceError(str(path), str(exc))
+            yield SourceError.whole(str(path), str(exc))
         except InvalidArticle as exc:
-            yield SourceError(str(path), str(exc))
+            yield SourceError(str(path), exc.errors)
+
+
+def ndjson_lines(text: str) -> list[str]:
+    """The lines of an NDJSON text: split at ``\\n`` only.
+
+    ``str.splitlines`` also splits at U+2028, U+0085 and others, which JSON allows unescaped
+    inside strings.
+    """
+    return text.split("\n")
 
 
 def read_ndjson(lines: Iterable[str], where: str) -> Iterator[Article | SourceError]:
@@ -77,16 +117,24 @@ def read_ndjson(lines: Iterable[str], where: str) -> Iterator[Article | SourceEr
             try:
                 yield _from_json(line, f"{where}:{number}")
             except InvalidArticle as exc:
-                yield SourceError(f"{where}:{number}", str(exc))
+                yield SourceError(f"{where}:{number}", exc.errors)
+
+
+def parse_json(text: str | bytes):
+    """A JSON value, or ValueError saying why not (nesting too deep for the parser included)."""
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise ValueError("nested too deeply") from None
 
 
 def _from_json(text: str, where: str) -> Article | SourceError:
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        return SourceError(where, f"invalid JSON: {exc}")
+        data = parse_json(text)
+    except ValueError as exc:
+        return SourceError.whole(where, f"invalid JSON: {exc}")
     if not isinstance(data, dict):
-        return SourceError(where, "expected a JSON object")
+        return SourceError.whole(where, "expected a JSON object")
     return article_from_mapping(data)
 
 
@@ -128,6 +176,7 @@ def ingest_paths(
     ``progress(n)`` is called as ``n`` more inputs are done (written, or found unreadable).
     """
     report = IngestReport()
+    mark_used(store)  # an operator's index: emptied later, it must not fill with seeds
 
     def articles() -> Iterator[Article]:
         for item in read_paths(paths):

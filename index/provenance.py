@@ -7,6 +7,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
+import numpy as np
+
 _SPEECH = (
     r"(?:said|says|say|told|tells|added|adds|stated|states|announced|insisted|"
     r"cautioned|warned|claimed|noted|explained|argued|wrote|asked|replied|stressed|"
@@ -164,14 +166,16 @@ def _is_word(char: str) -> bool:
     return char.isalnum() or char == "_"
 
 
-def similar_sizes(shared: int, a: int, b: int) -> bool:
+def similar_sizes(shared, a, b):
     """Whether term sets of sizes ``a`` and ``b`` sharing ``shared`` terms say the same thing.
 
     Dice similarity catches light rewording; the overlap coefficient catches a copy with an
-    added or dropped clause ("in a phone briefing attended by AFP").
+    added or dropped clause ("in a phone briefing attended by AFP"). Takes numbers or numpy
+    arrays (then answers element-wise).
     """
-    if not a or not b:
-        return False
-    dice = 2 * shared / (a + b)
-    overlap = shared / min(a, b)
-    return dice >= 0.6 or (overlap >= 0.8 and min(a, b) >= 4)
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    smaller = np.minimum(a, b)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        dice = 2 * shared / (a + b)
+        overlap = shared / smaller
+    return (smaller > 0) & ((dice >= 0.6) | ((overlap >= 0.8) & (smaller >= 4)))

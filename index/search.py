@@ -136,7 +136,7 @@ class Retrieval:
         lengths = np.array([byte_to_length(n) for n in range(256)], dtype=np.float64)
         self.norms = {f: self._norm(f, lengths) for f in FIELD_BOOSTS}
         self._lock = threading.Lock()
-        self._local = threading.local()
+        self._free: list[tuple[np.ndarray, np.ndarray]] = []  # clean score arrays to reuse
         self._deleted: np.ndarray | None = None
 
     def _norm(self, field: str, length):
@@ -225,8 +225,9 @@ class Retrieval:
     ) -> Iterator[tuple[np.ndarray, np.ndarray, list[np.ndarray]]]:
         """Score and reached-flag arrays over every document, zero but for excluded ones.
 
-        Unfiltered queries reuse one pair per thread and zero only what they touched: clearing
-        a million scores per query cost more than scoring the rare terms.
+        Unfiltered queries reuse a pair (one per concurrent query, threads or greenlets alike)
+        and zero only what they touched: clearing a million scores per query cost more than
+        scoring the rare terms.
         """
         if not where.is_everything:
             scores = np.full(self.size, -np.inf)
@@ -237,18 +238,20 @@ class Retrieval:
             scores[self.deleted] = -np.inf
             yield scores, np.zeros(self.size, dtype=bool), []
             return
-        local = self._local
-        if getattr(local, "scores", None) is None:
-            local.scores, local.seen = np.zeros(self.size), np.zeros(self.size, dtype=bool)
-            local.scores[self.deleted] = -np.inf
+        with self._lock:
+            scratch = self._free.pop() if self._free else None
+        if scratch is None:
+            scratch = np.zeros(self.size), np.zeros(self.size, dtype=bool)
+            scratch[0][self.deleted] = -np.inf
+        scores, seen = scratch
         touched: list[np.ndarray] = []
-        try:
-            yield local.scores, local.seen, touched
-        finally:
-            for docs in touched:
-                local.scores[docs] = 0.0
-                local.seen[docs] = False
-            local.scores[self.deleted] = -np.inf
+        yield scores, seen, touched  # a query that fails leaves its arrays to the collector
+        for docs in touched:
+            scores[docs] = 0.0
+            seen[docs] = False
+        scores[self.deleted] = -np.inf
+        with self._lock:
+            self._free.append(scratch)
 
     @property
     def deleted(self) -> np.ndarray:

@@ -29,6 +29,7 @@ def main(argv: list[str] | None = None) -> int:
     bench.add_argument(
         "--workdir", type=Path, help="keep the indexes here and reuse them [a temp dir]"
     )
+    bench.add_argument("--plot", type=Path, help="also draw the figures into this PNG")
     bench.add_argument("--http", action="store_true", help="load the real service with wrk")
     bench.add_argument("--seconds", type=int, default=20, help="HTTP run length [%(default)s]")
     bench.add_argument("--connections", type=int, default=8, help="HTTP clients [%(default)s]")
@@ -58,7 +59,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
             result = bench.run_http(args.corpus, size, args.seconds, args.connections, args.workdir)
             print(bench.format_http(result))
     else:
-        bench.run(args.corpus, sizes, args.queries, args.workdir)
+        bench.run(args.corpus, sizes, args.queries, args.workdir, args.plot)
     return 0
 
 

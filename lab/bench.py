@@ -25,7 +25,6 @@ import shutil
 import sqlite3
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 import urllib.parse
@@ -40,6 +39,7 @@ from index.records import ArticleFilter
 from index.search import Retrieval
 from index.sentences import split_sentences
 from index.store import Store
+from lab import gunicorn
 
 TOP_K = 50
 EXACT_K = 10
@@ -394,7 +394,40 @@ def format_rows(rows: list[Row]) -> str:
     return "\n".join(lines)
 
 
-def run(corpus_path: Path, sizes: list[int], queries: int, workdir: Path | None) -> list[Row]:
+def plot(rows: list[Row], path: Path) -> None:
+    """Latency and recall against archive size, one line per engine, side by side (a PNG)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, (speed, found) = plt.subplots(1, 2, figsize=(12, 4.5), constrained_layout=True)
+    for engine in dict.fromkeys(r.engine for r in rows):
+        mine = sorted((r for r in rows if r.engine == engine), key=lambda r: r.sentences)
+        sizes = [r.sentences for r in mine]
+        speed.plot(sizes, [r.times.pct(50) for r in mine], marker="o", label=f"{engine} p50")
+        speed.plot(sizes, [r.times.pct(99) for r in mine], marker=".", linestyle=":", alpha=0.6)
+        if mine[0].source_found is not None:
+            found.plot(sizes, [r.source_found for r in mine], marker="o", label=engine)
+    speed.set(
+        xscale="log", yscale="log", xlabel="sentences", ylabel="ms per claim (p50; p99 dotted)"
+    )
+    found.set(xscale="log", xlabel="sentences", ylabel="claims whose source sentence is found")
+    found.set_ylim(0, 1.02)
+    for ax in (speed, found):
+        ax.grid(True, which="both", alpha=0.3)
+        ax.legend(fontsize=7)
+    fig.suptitle("python -m lab bench: speed beside recall")
+    fig.savefig(path, dpi=110)
+
+
+def run(
+    corpus_path: Path,
+    sizes: list[int],
+    queries: int,
+    workdir: Path | None,
+    plot_to: Path | None = None,
+) -> list[Row]:
     """Bench every size in turn, printing each size's table as soon as it is measured."""
     rows: list[Row] = []
     keep = workdir is not None
@@ -405,6 +438,9 @@ def run(corpus_path: Path, sizes: list[int], queries: int, workdir: Path | None)
             size_rows = bench_size(corpus_path, size, queries, workdir if keep else Path(tmp))
             print(format_rows(size_rows), flush=True)
             rows.extend(size_rows)
+    if plot_to is not None:
+        plot(rows, plot_to)
+        print(f"plotted to {plot_to}")
     return rows
 
 
@@ -429,7 +465,7 @@ class HttpResult:
     claims_per_s: float
     latency_ms: dict[str, float]
     errors: str | None
-    worker_rss_mb: list[float]
+    worker_rss_mb: list[tuple[float, float]]  # (own, mapped) per worker
 
 
 def run_http(
@@ -439,18 +475,17 @@ def run_http(
     if shutil.which("wrk") is None:
         raise SystemExit("the HTTP bench needs wrk (Debian: apt-get install wrk)")
     corpus = load_corpus(corpus_path, size)
-    articles, sentences = corpus.articles, corpus.sentences
+    sentences = corpus.sentences
     # More distinct claims than the run can send, so no answer is ever served twice.
     claims = [c.text for c in make_claims(sentences, max(2000, 400 * seconds))]
     with tempfile.TemporaryDirectory(prefix="provenance-http-", dir=workdir) as tmp:
-        store = Store(Path(tmp) / "index", procs=2)
-        store.add_many(articles)
-        store.close()
+        index_dir = (workdir or Path(tmp)) / f"whoosh-{len(sentences)}"
+        build_ours(corpus, index_dir)[0].close()
         claims_file = Path(tmp) / "claims.txt"
         claims_file.write_text("\n".join(urllib.parse.quote(c) for c in claims) + "\n")
         script = Path(tmp) / "claims.lua"
         script.write_text(_WRK_SCRIPT)
-        with _gunicorn(Path(tmp) / "index") as (url, process):
+        with gunicorn.serving(index_dir) as server:
             output = subprocess.run(
                 [
                     "wrk",
@@ -460,65 +495,19 @@ def run_http(
                     "--latency",
                     "-s",
                     str(script),
-                    url,
+                    server.url,
                 ],
                 env={**os.environ, "BENCH_CLAIMS": str(claims_file)},
                 capture_output=True,
                 text=True,
                 check=True,
             ).stdout
-            rss = _worker_rss_mb(process.pid)
+            rss = _worker_rss_mb(server.process.pid)
     return _parse_wrk(output, len(sentences), rss)
 
 
-class _gunicorn:
-    """gunicorn with the repository's config on a free loopback port, stopped on exit."""
-
-    def __init__(self, index_dir: Path) -> None:
-        self.index_dir = index_dir
-
-    def __enter__(self) -> tuple[str, subprocess.Popen]:
-        import socket
-
-        import requests
-
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            port = s.getsockname()[1]
-        root = Path(__file__).resolve().parent.parent
-        env = {
-            **os.environ,
-            "PROVENANCE_INDEX_DIR": str(self.index_dir),
-            "HOST": "127.0.0.1",
-            "PORT": str(port),
-            "WEB_CONCURRENCY": "2",
-            "GUNICORN_ACCESS_LOG": "",
-        }
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-c", str(root / "gunicorn.conf.py")],
-            cwd=root,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        url = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                if requests.get(url + "/readyz", timeout=5).status_code == 200:
-                    return url, self.process
-            except requests.ConnectionError:
-                time.sleep(0.1)  # waiting for the port to open, bounded by the deadline
-        self.__exit__()
-        raise SystemExit("gunicorn did not become ready within 60 s")
-
-    def __exit__(self, *exc: object) -> None:
-        self.process.terminate()
-        self.process.wait(timeout=30)
-
-
-def _worker_rss_mb(master: int) -> list[float]:
-    """Peak resident memory (VmHWM) of each gunicorn worker of ``master``."""
+def _worker_rss_mb(master: int) -> list[tuple[float, float]]:
+    """Each gunicorn worker's own memory and its mapped index pages (shared), in MB."""
     found = []
     for status in Path("/proc").glob("[0-9]*/status"):
         try:
@@ -526,11 +515,12 @@ def _worker_rss_mb(master: int) -> list[float]:
         except (OSError, ValueError):
             continue
         if fields.get("PPid", "").strip() == str(master):
-            found.append(int(fields["VmHWM"].split()[0]) / 1024)
+            own, mapped = (int(fields[k].split()[0]) / 1024 for k in ("RssAnon", "RssFile"))
+            found.append((own, mapped))
     return sorted(found)
 
 
-def _parse_wrk(output: str, sentences: int, rss: list[float]) -> HttpResult:
+def _parse_wrk(output: str, sentences: int, rss: list[tuple[float, float]]) -> HttpResult:
     latency = {
         m.group(1): _ms(m.group(2), m.group(3))
         for m in re.finditer(r"^\s+(\d+)%\s+([\d.]+)(us|ms|s)\s*$", output, re.MULTILINE)
@@ -547,9 +537,9 @@ def _ms(value: str, unit: str) -> float:
 def format_http(result: HttpResult) -> str:
     """One line of figures for the HTTP run."""
     pcts = ", ".join(f"p{k} {v:.1f} ms" for k, v in result.latency_ms.items())
-    rss = ", ".join(f"{r:.0f}" for r in result.worker_rss_mb)
+    rss = ", ".join(f"{own:.0f} own + {mapped:.0f} mapped" for own, mapped in result.worker_rss_mb)
     return (
         f"HTTP, {result.sentences:,} sentences, gunicorn 2 workers: "
-        f"{result.claims_per_s:.1f} claims/s; {pcts}; worker peak RSS MB: {rss}; "
+        f"{result.claims_per_s:.1f} claims/s; {pcts}; worker RSS MB at the end: {rss}; "
         f"errors: {result.errors or 'none'}"
     )

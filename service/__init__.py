@@ -2,21 +2,31 @@
 
 from __future__ import annotations
 
-from flask import Flask
+from typing import TYPE_CHECKING
 
-from . import articles, evidence, health, web
 from .config import Config
-from .errors import register_error_handlers
-from .observability import register_observability
-from .stores import init_store
+
+if TYPE_CHECKING:
+    from flask import Flask
 
 
 def create_app(config: Config | None = None) -> Flask:
     """Build the service for ``config`` (default: read from the environment)."""
+    # Imported here, not at module level: gunicorn imports service.gunicorn_conf, in this package,
+    # and that module must set PROMETHEUS_MULTIPROC_DIR before anything imports prometheus-client.
+    from flask import Flask
+
+    from . import articles, evidence, health, web
+    from .errors import register_error_handlers
+    from .observability import register_observability
+    from .stores import init_store
+
     config = config or Config.from_env()
     app = Flask(__name__)
     app.config["PROVENANCE"] = config
-    app.config["MAX_CONTENT_LENGTH"] = config.max_request_bytes
+    # One byte over the cap: werkzeug cuts a chunked body at this length without a word, so a
+    # body that reaches it is known to be over the cap (service.api.body_bytes answers 413).
+    app.config["MAX_CONTENT_LENGTH"] = config.max_request_bytes + 1
     init_store(app)
     register_error_handlers(app)
     register_observability(app)

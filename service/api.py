@@ -17,12 +17,21 @@ from typing import Any
 from flask import Response, current_app, json, request
 from marshmallow import Schema, ValidationError, fields
 from werkzeug.datastructures import MultiDict, WWWAuthenticate
-from werkzeug.exceptions import BadRequest, Forbidden, Unauthorized, UnsupportedMediaType
+from werkzeug.exceptions import (
+    BadRequest,
+    Forbidden,
+    RequestEntityTooLarge,
+    Unauthorized,
+    UnsupportedMediaType,
+)
+
+from index.ingest import parse_json
 
 JSON = "application/json"
 TEXT = "text/plain"
 NDJSON = "application/x-ndjson"
-READ, WRITE = "read", "write"
+#: Probes stay open whatever the configuration says of reads: orchestrators send no key.
+OPEN, READ, WRITE = "open", "read", "write"
 FORMATS = ("json", "text")
 
 
@@ -35,7 +44,7 @@ class Operation:
     query: type[Schema] | None = None
     body: type[Schema] | None = None
     body_types: tuple[str, ...] = (JSON,)
-    access: str = READ
+    access: str = READ  # OPEN, READ or WRITE
     errors: tuple[int, ...] = ()
     produces: tuple[str, ...] = (JSON,)
     text: Callable[[Any], str] | None = None  # renders the result as text/plain
@@ -107,10 +116,29 @@ def load_json(schema: type[Schema]) -> dict:
     return schema().load(json_body(dict))
 
 
+def body_bytes() -> bytes:
+    """The whole request body, or a 413 when it is over the cap, chunked (no length) or not."""
+    data = request.get_data(cache=True)
+    limit = current_app.config["PROVENANCE"].max_request_bytes
+    if len(data) > limit:
+        raise RequestEntityTooLarge(
+            f"The body is larger than {limit:,} bytes (PROVENANCE_MAX_REQUEST_BYTES)."
+        )
+    return data
+
+
+def text_body() -> str:
+    """The request body as UTF-8 text (400 if it is not)."""
+    try:
+        return body_bytes().decode("utf-8")
+    except UnicodeDecodeError:
+        raise BadRequest("The body is not UTF-8 text.") from None
+
+
 def json_body(expected: type):
     """The request body parsed as JSON of the expected top-level type, or a 400/422."""
     try:
-        data = json.loads(request.get_data(cache=True) or b"null")
+        data = parse_json(body_bytes() or b"null")
     except ValueError as exc:
         raise BadRequest(f"The body is not valid JSON: {exc}") from None
     if not isinstance(data, expected):
@@ -121,7 +149,7 @@ def json_body(expected: type):
 def authorize(access: str) -> None:
     """Require a configured bearer key for writes (and for reads when so configured)."""
     config = current_app.config["PROVENANCE"]
-    if access == READ and not config.read_keys_required:
+    if access == OPEN or (access == READ and not config.read_keys_required):
         return
     if not config.api_keys:
         raise Forbidden(

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, request, url_for
 from marshmallow import ValidationError
-from werkzeug.exceptions import BadRequest
 from werkzeug.routing import BaseConverter
 
 from index.articles import ID_PATTERN, Article, build_article, parse_raw
-from index.ingest import SourceError, read_ndjson
+from index.ingest import SourceError, ndjson_lines, read_ndjson
 from index.records import ArticleFilter, StoredArticle, WriteResult, WriteStatus
 
-from .api import JSON, NDJSON, TEXT, WRITE, operation, respond
-from .errors import ArticleTooLarge
+from .api import JSON, NDJSON, TEXT, WRITE, operation, respond, text_body
+from .errors import ArticleTooLarge, TooManyArticles
 from .observability import count_ingested
 from .schemas import (
     ArticleInSchema,
@@ -105,7 +104,7 @@ def list_articles(query: dict) -> dict:
 def incoming_article(query: dict, body: dict | None, article_id: str | None = None) -> Article:
     """The article in a JSON or text/plain request body, size-checked."""
     if body is None:
-        raw = _text_body()
+        raw = text_body()
         _check_size(raw)
         return parse_raw(raw, **{**query, "id": article_id or query.get("id")})
     _check_size(body["text"])
@@ -114,8 +113,16 @@ def incoming_article(query: dict, body: dict | None, article_id: str | None = No
 
 def bulk_articles() -> list[Article]:
     """Every article of an NDJSON body; any bad line rejects the whole request (422)."""
-    parsed = list(read_ndjson(_text_body().splitlines(), "line"))
-    errors = {p.where: [p.message] for p in parsed if isinstance(p, SourceError)}
+    lines = ndjson_lines(text_body())
+    limit = current_app.config["PROVENANCE"].max_bulk_articles
+    count = sum(1 for line in lines if line.strip())
+    if count > limit:
+        raise TooManyArticles(
+            f"The body holds {count:,} articles; one request takes at most {limit:,} "
+            "(PROVENANCE_MAX_BULK_ARTICLES). Send the rest in further requests."
+        )
+    parsed = list(read_ndjson(lines, "line"))
+    errors = {p.where: p.errors for p in parsed if isinstance(p, SourceError)}
     if errors:
         raise ValidationError(errors)
     if not parsed:
@@ -148,13 +155,6 @@ def article_out(stored: StoredArticle) -> dict:
 
 def _any_created(results: list[WriteResult]) -> bool:
     return any(r.status == WriteStatus.CREATED for r in results)
-
-
-def _text_body() -> str:
-    try:
-        return request.get_data(cache=True).decode("utf-8")
-    except UnicodeDecodeError:
-        raise BadRequest("The body is not UTF-8 text.") from None
 
 
 def _check_size(text: str) -> None:

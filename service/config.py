@@ -25,6 +25,9 @@ class Config:
     max_claim_chars: int = 2_000
     max_article_bytes: int = 2 * 1024 * 1024
     max_request_bytes: int = 16 * 1024 * 1024
+    #: Articles one NDJSON request may hold: a request is written whole within the worker's
+    #: timeout and holds the index lock for seconds, not minutes (docs/operations.md).
+    max_bulk_articles: int = 1_000
     lock_timeout: float = 10.0
     retry_after: int = 2
     answer_cache: int = 256
@@ -44,6 +47,9 @@ class Config:
             ),
             max_request_bytes=int(
                 env.get("PROVENANCE_MAX_REQUEST_BYTES", default.max_request_bytes)
+            ),
+            max_bulk_articles=int(
+                env.get("PROVENANCE_MAX_BULK_ARTICLES", default.max_bulk_articles)
             ),
             lock_timeout=float(env.get("PROVENANCE_LOCK_TIMEOUT", default.lock_timeout)),
             answer_cache=int(env.get("PROVENANCE_ANSWER_CACHE", default.answer_cache)),

@@ -21,6 +21,13 @@ class ArticleTooLarge(HTTPException):
     description = "The article text is larger than this service accepts."
 
 
+class TooManyArticles(HTTPException):
+    """An NDJSON request holds more articles than one request may."""
+
+    code = 413
+    description = "The request holds more articles than this service takes at once."
+
+
 def problem(
     status: int,
     title: str,

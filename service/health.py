@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, current_app
 
-from .api import operation
+from .api import OPEN, operation
 from .openapi import spec_yaml
 from .schemas import HealthSchema, ReadySchema
 from .stores import store
@@ -13,14 +13,14 @@ bp = Blueprint("health", __name__)
 
 
 @bp.get("/healthz")
-@operation(response=HealthSchema)
+@operation(response=HealthSchema, access=OPEN)
 def healthz() -> dict:
     """The process is alive."""
     return {"status": "ok"}
 
 
 @bp.get("/readyz")
-@operation(response=ReadySchema, errors=(503,))
+@operation(response=ReadySchema, errors=(503,), access=OPEN)
 def readyz() -> dict:
     """The index is open and searchable, with its document counts."""
     return {"status": "ready", **store().counts()}

@@ -1,7 +1,7 @@
 """Metrics and request logs: Prometheus at /metrics, one JSON log line per request.
 
 Under gunicorn every worker records into prometheus-client's multiprocess files
-(``PROMETHEUS_MULTIPROC_DIR``, prepared by gunicorn.conf.py) and a scrape of any worker sums
+(``PROMETHEUS_MULTIPROC_DIR``, prepared by service/gunicorn_conf.py) and a scrape of any worker sums
 them; without that variable (the test client, a single process) metrics live in memory.
 """
 

@@ -32,6 +32,7 @@ STATUS_TEXT = {
     404: "Not Found",
     409: "Conflict",
     413: "Content Too Large",
+    414: "URI Too Long",
     415: "Unsupported Media Type",
     422: "Unprocessable Content",
     503: "Service Unavailable",
@@ -44,6 +45,11 @@ FORMAT_PARAMETER = {
     "description": "`text` answers text/plain whatever the Accept header says (for browsers).",
 }
 SPEC_FILE = Path(__file__).resolve().parent.parent / "openapi.yaml"
+# Said by gunicorn before the app sees the request (service/gunicorn_conf.py), so not as JSON.
+LINE_TOO_LONG = (
+    "The request line (method, path and query) is over 8,190 bytes; gunicorn answers before "
+    "the service, in plain text. Send long claims with POST /v1/evidence."
+)
 
 
 def build_spec(app: Flask) -> APISpec:
@@ -85,7 +91,8 @@ def build_spec(app: Flask) -> APISpec:
             if name not in spec.components.schemas:
                 spec.components.schema(name, schema=schema)
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
-            spec.path(path=path, operations={method.lower(): _operation(view, op, params)})
+            operation = _operation(view, op, params, app.config["PROVENANCE"])
+            spec.path(path=path, operations={method.lower(): operation})
     return spec
 
 
@@ -100,7 +107,7 @@ def _path_parameters(app: Flask, rule: str) -> list[dict]:
     return params
 
 
-def _operation(view, op: Operation, path_params: list[dict]) -> dict:
+def _operation(view, op: Operation, path_params: list[dict], config: Config) -> dict:
     doc = {
         "operationId": view.__name__,
         "summary": (view.__doc__ or "").strip().splitlines()[0],
@@ -112,7 +119,7 @@ def _operation(view, op: Operation, path_params: list[dict]) -> dict:
     if op.text is not None:
         doc["parameters"].append(FORMAT_PARAMETER)
     if op.body is not None:
-        doc["requestBody"] = {"required": True, "content": _body_content(op)}
+        doc["requestBody"] = {"required": True, "content": _body_content(op, config)}
     if op.access == WRITE:
         doc["security"] = [{"bearer": []}]
     for status in sorted(set(op.errors) | ({422, 400} if op.query or op.body else set())):
@@ -128,6 +135,7 @@ def _operation(view, op: Operation, path_params: list[dict]) -> dict:
         response["headers"] = {REQUEST_ID: "RequestId"}
         if status == "503":
             response["headers"]["Retry-After"] = "RetryAfter"
+    doc["responses"]["414"] = {"description": LINE_TOO_LONG}  # no request id: the app never ran
     return doc
 
 
@@ -151,17 +159,25 @@ def _ref(schema) -> dict:
     return {"$ref": f"#/components/schemas/{name}"}
 
 
-def _body_content(op: Operation) -> dict:
+def _body_content(op: Operation, config: Config) -> dict:
     described = {
         JSON: {"schema": op.body},
         TEXT: {
             "schema": {
                 "type": "string",
-                "pattern": NON_BLANK.regex.pattern,
+                "pattern": NON_BLANK.pattern,
                 "description": "A raw article as found in seeds/.",
             }
         },
-        NDJSON: {"schema": {"type": "string", "description": "One JSON article per line."}},
+        NDJSON: {
+            "schema": {
+                "type": "string",
+                "description": (
+                    f"One JSON article per line, at most {config.max_bulk_articles:,} per request "
+                    "(PROVENANCE_MAX_BULK_ARTICLES); a body with more is refused whole with a 413."
+                ),
+            }
+        },
     }
     return {t: described[t] for t in op.body_types}
 

@@ -16,19 +16,30 @@ from marshmallow import (
     validates_schema,
 )
 
-from index.articles import ID_PATTERN, normalise_published
+from index.articles import NON_BLANK, RULES, Rule, normalise_published
 from index.evidence import STANCES
 
 NULLABLE = {"allow_none": True}
-NON_BLANK = validate.Regexp(r"^\s*\S", error="Must contain a non-blank character.")
-ARTICLE_ID = validate.Regexp(
-    ID_PATTERN, error="Ids are 1-128 characters of letters, digits, '.', '_', ':' or '-'."
-)
-# What canonical_url accepts: an absolute http(s) URL with a host.
-HTTP_URL = validate.Regexp(
-    r"^[Hh][Tt][Tt][Pp][Ss]?://[A-Za-z0-9.-]+(:[0-9]{1,5})?([/?#][^\s]*)?$",
-    error="Must be an absolute http(s) URL.",
-)
+
+
+class Ruled(validate.Validator):
+    """Holds a field to one of the library's rules, so every way in gives the same verdict."""
+
+    def __init__(self, rule: Rule) -> None:
+        self.rule = rule
+
+    def __call__(self, value: str) -> str:
+        problems = self.rule.problems(value)
+        if problems:
+            raise ValidationError(problems)
+        return value
+
+
+def ruled(rule: Rule, field: type[fields.Str] = fields.Str, **kwargs) -> fields.Str:
+    """A text field checked by ``rule``, whose limits the contract states (maxLength, pattern)."""
+    stated = {"maxLength": rule.max_chars, "pattern": rule.pattern}
+    metadata = {k: v for k, v in stated.items() if v is not None} | kwargs.pop("metadata", {})
+    return field(validate=Ruled(rule), metadata=metadata, **kwargs)
 
 
 class QuerySchema(Schema):
@@ -84,7 +95,8 @@ class Published(fields.Str):
     def __init__(self, **kwargs):
         formats = [{"format": "date"}, {"format": "date-time"}]
         described = "ISO-8601 date or date-time, e.g. 2025-02-27."
-        super().__init__(**kwargs, metadata={"description": described, "anyOf": formats})
+        kwargs["metadata"] = {"description": described, "anyOf": formats}
+        super().__init__(**kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs) -> str:
         try:
@@ -103,9 +115,9 @@ class DateRange:
 class EvidenceParams:
     """Parameters of an evidence request (SPEC §3), shared by GET and POST."""
 
-    claim = fields.Str(
+    claim = ruled(
+        NON_BLANK,
         required=True,
-        validate=NON_BLANK,
         metadata={"description": "The claim, as text (never query syntax); 1-2,000 characters."},
     )
     limit = Int(load_default=20, validate=validate.Range(1, 200))
@@ -204,18 +216,18 @@ class EvidenceResultSchema(Schema):
 class ArticleFields:
     """Article metadata as clients send it (all optional but ``text``)."""
 
-    title = fields.Str(**NULLABLE, validate=validate.Length(max=1000))
-    source = fields.Str(**NULLABLE, validate=validate.Length(max=200))
-    byline = fields.Str(**NULLABLE, validate=validate.Length(max=500))
-    published = Published(**NULLABLE)
-    url = fields.Str(**NULLABLE, validate=[validate.Length(max=2000), HTTP_URL])
-    language = fields.Str(**NULLABLE, validate=validate.Length(max=20))
+    title = ruled(RULES["title"], **NULLABLE)
+    source = ruled(RULES["source"], **NULLABLE)
+    byline = ruled(RULES["byline"], **NULLABLE)
+    published = ruled(RULES["published"], Published, **NULLABLE)
+    url = ruled(RULES["url"], **NULLABLE)
+    language = ruled(RULES["language"], **NULLABLE)
 
 
 class ArticleReplaceSchema(ArticleFields, BodySchema):
     """An article in JSON for PUT /v1/articles/{id}: the path names it."""
 
-    text = fields.Str(required=True, validate=NON_BLANK)
+    text = ruled(RULES["text"], required=True)
 
     @post_load
     def _drop_nulls(self, data, **kwargs):
@@ -225,7 +237,7 @@ class ArticleReplaceSchema(ArticleFields, BodySchema):
 class ArticleInSchema(ArticleReplaceSchema):
     """An article in JSON for POST /v1/articles."""
 
-    id = fields.Str(**NULLABLE, validate=ARTICLE_ID)
+    id = ruled(RULES["id"], **NULLABLE)
 
 
 class RawReplaceParamsSchema(ArticleFields, QuerySchema):
@@ -235,7 +247,7 @@ class RawReplaceParamsSchema(ArticleFields, QuerySchema):
 class RawArticleParamsSchema(RawReplaceParamsSchema):
     """Metadata and id for a text/plain article sent to POST /v1/articles."""
 
-    id = fields.Str(validate=ARTICLE_ID)
+    id = ruled(RULES["id"])
 
 
 class SentenceSchema(Schema):
@@ -259,8 +271,8 @@ class ArticleOutSchema(Schema):
 
 class ArticleListQuerySchema(DateRange, QuerySchema):
     source = fields.List(fields.Str(validate=validate.Length(1, 200)), load_default=list)
-    cursor = fields.Str(
-        validate=ARTICLE_ID,
+    cursor = ruled(
+        RULES["id"],
         metadata={"description": "next_cursor of the previous page: the list goes on after it."},
     )
     limit = Int(load_default=50, validate=validate.Range(1, 200))

@@ -5,19 +5,18 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-import requests
 
-from index.ingest import seed_files, seed_if_empty
+from index.ingest import seed_files, seed_if_new
 from index.store import Store
+from lab import gunicorn
+from lab.gunicorn import Server
+from lab.gunicorn import stop as stop_server
 from service import create_app
 from service.config import Config
 
@@ -35,7 +34,7 @@ def store(tmp_path: Path) -> Iterator[Store]:
 
 @pytest.fixture
 def seeded(store: Store) -> Store:
-    seed_if_empty(store)
+    seed_if_new(store)
     return store
 
 
@@ -51,83 +50,16 @@ def client(app):
 
 @pytest.fixture
 def seeded_client(app, client):
-    seed_if_empty(app.extensions["provenance.store"])
+    seed_if_new(app.extensions["provenance.store"])
     return client
 
 
 AUTH = {"Authorization": f"Bearer {API_KEY}"}
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@dataclass
-class Server:
-    """A gunicorn serving the app on loopback, with its index directory."""
-
-    url: str
-    index_dir: Path
-    process: subprocess.Popen
-    env: dict[str, str]
-
-    def get(self, path: str, **kw) -> requests.Response:
-        return requests.get(self.url + path, timeout=30, **kw)
-
-    def request(self, method: str, path: str, **kw) -> requests.Response:
-        return requests.request(method, self.url + path, timeout=30, **kw)
-
-
 def start_server(index_dir: Path, workers: int = 2, **env_extra: str) -> Server:
-    """Start gunicorn with the repo's config and wait until it answers /healthz."""
-    port = free_port()
-    env = {
-        **os.environ,
-        "PROVENANCE_INDEX_DIR": str(index_dir),
-        "PROVENANCE_API_KEYS": API_KEY,
-        "WEB_CONCURRENCY": str(workers),
-        "HOST": "127.0.0.1",
-        "PORT": str(port),
-        "GUNICORN_ACCESS_LOG": "",
-        # Request log lines would fill the unread stderr pipe and stall a busy server.
-        "LOG_LEVEL": "warning",
-        **env_extra,
-    }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py")],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        start_new_session=True,
-    )
-    server = Server(f"http://127.0.0.1:{port}", index_dir, process, env)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            with process.stderr:
-                raise RuntimeError(f"gunicorn exited: {process.stderr.read().decode()[-2000:]}")
-        try:
-            if server.get("/readyz").status_code == 200:
-                return server
-        except requests.ConnectionError:
-            time.sleep(0.05)  # polling for the port to open, bounded by the deadline
-    process.kill()
-    process.wait()
-    process.stderr.close()
-    raise RuntimeError("gunicorn did not become ready within 60 s")
-
-
-def stop_server(server: Server) -> None:
-    server.process.terminate()
-    try:
-        server.process.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        server.process.kill()
-        server.process.wait()
-    server.process.stderr.close()
+    """gunicorn with the repository's config, the test API key accepted."""
+    return gunicorn.start(index_dir, workers, **{"PROVENANCE_API_KEYS": API_KEY, **env_extra})
 
 
 @pytest.fixture

@@ -121,6 +121,9 @@ def test_reads_can_require_a_key(tmp_path):
     c = app.test_client()
     assert_problem(c.get("/v1/evidence?claim=x"), 401)
     assert c.get("/v1/evidence?claim=x", headers=AUTH).status_code == 200
+    # Orchestrators and the image's HEALTHCHECK send no key: the probes stay open.
+    assert c.get("/healthz").get_json() == {"status": "ok"}
+    assert c.get("/readyz").status_code == 200
 
 
 def test_oversize_request_body_is_413(tmp_path):
@@ -210,7 +213,7 @@ def test_ndjson_published_is_held_to_the_json_shapes(client):
         "/v1/articles", data="\n".join(lines), content_type="application/x-ndjson", headers=AUTH
     )
     errors = assert_problem(response, 422)["errors"]
-    assert list(errors) == ["line:2"] and "ISO-8601" in errors["line:2"][0]
+    assert list(errors) == ["line:2"] and "ISO-8601" in errors["line:2"]["published"][0]
     assert_problem(client.get("/v1/articles/n1"), 404)  # all or nothing
 
 
@@ -256,3 +259,89 @@ def test_list_pages_follow_next_cursor(client):
         if cursor is None:
             break
     assert seen == ["p0", "p1", "p2", "p3", "p4"]
+
+
+DEEP = "[" * 100_000 + "]" * 100_000
+
+
+@pytest.mark.parametrize(
+    "path, body",
+    [
+        ("/v1/evidence", '{"claim": ' + DEEP + "}"),
+        ("/v1/articles", '{"text": ' + DEEP + "}"),
+        ("/v1/articles", DEEP),
+    ],
+)
+def test_deeply_nested_json_is_a_400(client, path, body):
+    response = client.post(path, data=body, content_type="application/json", headers=AUTH)
+    assert "nested too deeply" in assert_problem(response, 400)["detail"]
+
+
+def test_deeply_nested_ndjson_line_names_the_line(client):
+    response = client.post(
+        "/v1/articles", data=DEEP, content_type="application/x-ndjson", headers=AUTH
+    )
+    errors = assert_problem(response, 422)["errors"]
+    assert "nested too deeply" in errors["line:1"]["_schema"][0]
+
+
+LONE = [r"\ud800", r"\udc80"]  # JSON escapes of unpaired surrogates
+
+
+@pytest.mark.parametrize("surrogate", LONE)
+@pytest.mark.parametrize("field", ["text", "source", "title", "byline", "url"])
+def test_unpaired_surrogates_are_refused_in_any_field(client, field, surrogate):
+    article = {"text": "Fine text.", field: "https://x.example/" if field == "url" else "A"}
+    body = (
+        json.dumps(article)
+        .replace('"A"', f'"A{surrogate}"')
+        .replace("x.example/", f"x.example/{surrogate}")
+    )
+    response = client.post("/v1/articles", data=body, content_type="application/json", headers=AUTH)
+    assert field in assert_problem(response, 422)["errors"]
+    ndjson = client.post(
+        "/v1/articles", data=body, content_type="application/x-ndjson", headers=AUTH
+    )
+    assert field in assert_problem(ndjson, 422)["errors"]["line:1"]
+    assert client.get("/readyz").get_json()["articles"] == 0
+
+
+def test_unpaired_surrogate_in_a_claim_is_a_422(seeded_client):
+    body = '{"claim": "Peskov \\ud800 said"}'
+    response = seeded_client.post("/v1/evidence", data=body, content_type="application/json")
+    assert "claim" in assert_problem(response, 422)["errors"]
+
+
+def test_raw_article_with_an_impossible_header_date_is_a_422(client):
+    raw = "A Headline\n\nBy [AFP](#)\n\nFebruary 30, 2025\n\nThe body says something.\n"
+    response = client.post("/v1/articles", data=raw, content_type="text/plain", headers=AUTH)
+    assert assert_problem(response, 422)["errors"] == {"published": ["No such date or time."]}
+
+
+@pytest.mark.parametrize("separator", ["\u2028", "\u2029", "\u0085"])
+def test_ndjson_strings_may_hold_line_separators_json_allows(client, separator):
+    text = f"One sentence.{separator}Another sentence."
+    line = json.dumps({"id": "sep", "text": text}, ensure_ascii=False)
+    assert separator in line  # sent raw, not escaped
+    response = client.post(
+        "/v1/articles", data=line.encode(), content_type="application/x-ndjson", headers=AUTH
+    )
+    assert response.status_code == 201, response.get_data(as_text=True)
+    assert client.get("/v1/articles/sep").get_json()["text"] == text
+
+
+def test_ndjson_over_the_per_request_article_limit_is_refused_up_front(tmp_path):
+    from service import create_app
+    from service.config import Config
+
+    app = create_app(Config(index_dir=tmp_path / "ix", api_keys=(API_KEY,), max_bulk_articles=3))
+    c = app.test_client()
+    lines = "\n".join(json.dumps({"id": f"b{n}", "text": f"Bulk {n}."}) for n in range(4))
+    response = c.post("/v1/articles", data=lines, content_type="application/x-ndjson", headers=AUTH)
+    detail = assert_problem(response, 413)["detail"]
+    assert "4 articles" in detail and "at most 3" in detail
+    assert "PROVENANCE_MAX_BULK_ARTICLES" in detail
+    assert c.get("/readyz").get_json()["articles"] == 0
+    at_limit = lines.rpartition("\n")[0]
+    ok = c.post("/v1/articles", data=at_limit, content_type="application/x-ndjson", headers=AUTH)
+    assert ok.status_code == 201 and ok.get_json()["created"] == 3

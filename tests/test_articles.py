@@ -1,12 +1,19 @@
 """Raw article parsing, metadata, identity."""
 
+import json
+import re
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from index.articles import build_article, canonical_url, parse_raw
+from index.articles import NON_BLANK, RULES, build_article, canonical_url, parse_raw
 from index.errors import InvalidArticle
+from index.ingest import ingest_paths
 from index.sentences import split_sentences
+from index.store import Store
 
-from .conftest import SEED_FILES
+from .conftest import AUTH, SEED_FILES, run_cli
 
 MOSCOW_TIMES_URL = (
     "https://www.themoscowtimes.com/2025/02/27/"
@@ -81,3 +88,81 @@ def test_invalid_fields_are_named(fields, bad):
 def test_explicit_metadata_wins_over_text():
     a = parse_raw(SEED_FILES[0].read_text(), source="Wire Copy", id="mine")
     assert (a.id, a.source, a.byline) == ("mine", "Wire Copy", "AFP")
+
+
+BAD_ARTICLE = {
+    "text": "The okapi census counted 312 animals.",
+    "title": "T" * 5000,
+    "url": "https://bad host.example/okapi",
+    "published": "2025-02-30",
+}
+
+
+def test_the_same_bad_article_gets_the_same_field_errors_every_way_in(client, tmp_path):
+    as_json = client.post("/v1/articles", json=BAD_ARTICLE, headers=AUTH)
+    as_ndjson = client.post(
+        "/v1/articles",
+        data=json.dumps(BAD_ARTICLE),
+        content_type="application/x-ndjson",
+        headers=AUTH,
+    )
+    metadata = {k: v for k, v in BAD_ARTICLE.items() if k != "text"}
+    as_raw = client.post(
+        "/v1/articles",
+        data=BAD_ARTICLE["text"],
+        query_string=metadata,
+        content_type="text/plain",
+        headers=AUTH,
+    )
+    assert (as_json.status_code, as_ndjson.status_code, as_raw.status_code) == (422, 422, 422)
+    expected = as_json.get_json()["errors"]
+    assert set(expected) == {"title", "url", "published"}
+    assert as_ndjson.get_json()["errors"] == {"line:1": expected}
+    assert as_raw.get_json()["errors"] == expected
+
+    bad_file = tmp_path / "bad.jsonl"
+    bad_file.write_text(json.dumps(BAD_ARTICLE) + "\n")
+    [error] = ingest_paths(Store(tmp_path / "ix"), [bad_file]).errors
+    assert error.errors == expected
+    done = run_cli("ingest", str(bad_file), index_dir=tmp_path / "ix2")
+    assert done.returncode == 1
+    printed = done.stderr.strip().removeprefix(f"error: {bad_file}:1: ")
+    assert set(printed.split("; ")) == {f"{k}: {' '.join(v)}" for k, v in expected.items()}
+
+
+def test_urls_the_contract_allows_are_accepted():
+    # Schemathesis generates from the published pattern; ECMA and Python must read it alike.
+    pattern = RULES["url"].pattern
+    assert not re.search(r"\\[sSdDwWbB]", pattern.replace(r"[\s\S]", ""))
+
+    @given(st.from_regex(pattern, fullmatch=True).filter(lambda u: len(u) <= 2000))
+    @settings(max_examples=300, deadline=None)
+    def accepted(url: str) -> None:
+        assert build_article("Text.", url=url).url == url
+
+    accepted()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://bad host/x",
+        "http://a.example/\x1c",
+        "http://a.example/\x85",
+        "http://a\n",
+        " http://a",
+    ],
+)
+def test_urls_outside_the_contract_are_refused(url):
+    assert not re.search(RULES["url"].pattern, url) or url.endswith("\n")
+    with pytest.raises(InvalidArticle) as refused:
+        build_article("Text.", url=url)
+    assert list(refused.value.errors) == ["url"]
+
+
+def test_non_blank_means_the_same_to_the_contract_and_the_index():
+    for blank in ("", " ", "\x1c\x1f", "\x85\xa0\u2028\u3000"):
+        assert not re.search(NON_BLANK.pattern, blank)
+        with pytest.raises(InvalidArticle):
+            build_article(blank)
+    assert build_article("\ufeffx").text == "\ufeffx"

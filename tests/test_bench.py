@@ -44,7 +44,7 @@ def test_bench_prints_speed_beside_recall_and_reuses_a_kept_index(tmp_path):
     corpus = tmp_path / "tiny.jsonl.gz"
     write_corpus(corpus)
     args = ["bench", "--corpus", str(corpus), "--sizes", "100,200", "--queries", "12"]
-    first = run_lab(*args, "--workdir", str(tmp_path / "work"))
+    first = run_lab(*args, "--workdir", str(tmp_path / "work"), "--plot", str(tmp_path / "b.png"))
     assert first.returncode == 0, first.stderr
     rows = table_rows(first.stdout)
     engines = [r[1].split(" top")[0].split(" (")[0] for r in rows]
@@ -70,6 +70,7 @@ def test_bench_prints_speed_beside_recall_and_reuses_a_kept_index(tmp_path):
     assert float(candidates[11]) == float(exhaustive[11]) >= 0.9  # claims come from sentences
     assert float(evidence[12]) >= float(evidence[11])  # the answer is drawn from the pool
     assert float(exhaustive[3]) > 0  # CPU per 1k sentences of our ingest
+    assert (tmp_path / "b.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
     again = run_lab(*args, "--workdir", str(tmp_path / "work"))
     assert again.returncode == 0, again.stderr

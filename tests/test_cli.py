@@ -78,3 +78,31 @@ def test_ingest_holds_published_to_the_api_shapes(tmp_path):
     done = run_cli("ingest", str(loose), index_dir=tmp_path / "ix")
     assert done.returncode == 1 and done.stdout.startswith("1 article: 1 new")
     assert done.stderr.count("ISO-8601") == 2
+
+
+def test_ingest_reports_a_bad_file_and_goes_on_with_the_rest(tmp_path):
+    impossible = tmp_path / "a_impossible.txt"
+    impossible.write_text("A Headline\n\nBy [AFP](#)\n\nFebruary 30, 2025\n\nThe body.\n")
+    poisoned = tmp_path / "b_poisoned.jsonl"
+    poisoned.write_text('{"text": "Fine.", "title": "Bad \\ud800 title"}\n')
+    good = tmp_path / "c_good.json"
+    good.write_text('{"id": "good", "text": "The good article is indexed."}')
+    done = run_cli("ingest", str(tmp_path), index_dir=tmp_path / "ix")
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr
+    assert f"error: {impossible}: published: No such date or time." in done.stderr
+    assert f"error: {poisoned}:1: title: Holds an unpaired surrogate" in done.stderr
+    assert done.stdout.startswith("1 article: 1 new")
+    assert Store(tmp_path / "ix").get("good").article.text == "The good article is indexed."
+    # Nothing poisoned was stored: searching prints without an error.
+    searched = run_cli("search", "good article", index_dir=tmp_path / "ix")
+    assert searched.returncode == 0 and "good article" in searched.stdout
+
+
+def test_ingest_keeps_line_separators_inside_jsonl_strings(tmp_path):
+    lines = tmp_path / "separators.jsonl"
+    text = "First sentence.\u2028Second sentence.\u0085Third sentence."
+    lines.write_text(json.dumps({"id": "sep", "text": text}, ensure_ascii=False) + "\n")
+    done = run_cli("ingest", str(lines), index_dir=tmp_path / "ix")
+    assert done.returncode == 0, done.stderr
+    assert Store(tmp_path / "ix").get("sep").article.text == text

@@ -22,6 +22,7 @@ def test_schemathesis_finds_no_failure(tmp_path):
         run = subprocess.run(
             [
                 str(Path(sys.executable).parent / "schemathesis"),
+                f"--config-file={Path(__file__).parent / 'schemathesis.toml'}",
                 "run",
                 str(SPEC_FILE),
                 f"--url={server.url}",

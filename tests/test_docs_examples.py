@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pytest
 
-from index.ingest import seed_if_empty
+from index.ingest import seed_if_new
 from index.store import Store
 
 from .conftest import ROOT, start_server, stop_server
@@ -151,7 +151,7 @@ def test_example_prints_what_the_docs_show(block: Block, tmp_path: Path) -> None
     else:
         origin = SHOWN_ORIGIN
         store = Store(index_dir)
-        seed_if_empty(store)
+        seed_if_new(store)
         store.close()
     try:
         raw = [run(example.command, tmp_path, origin) for example in examples]

@@ -19,3 +19,13 @@ def test_openapi_is_valid_and_served(client):
     validate(document)
     assert {"/v1/evidence", "/v1/articles", "/v1/articles/{article_id}"} <= set(document["paths"])
     assert document["paths"]["/v1/articles"]["post"]["security"] == [{"bearer": []}]
+
+
+def test_the_contract_states_the_limits_the_service_enforces(client):
+    document = yaml.safe_load(client.get("/openapi.yaml").get_data(as_text=True))
+    post = document["paths"]["/v1/articles"]["post"]
+    ndjson = post["requestBody"]["content"]["application/x-ndjson"]["schema"]["description"]
+    assert "at most 1,000 per request" in ndjson and "413" in post["responses"]
+    article = document["components"]["schemas"]["ArticleIn"]["properties"]
+    assert article["title"]["maxLength"] == 1000 and article["url"]["maxLength"] == 2000
+    assert "414" in document["paths"]["/v1/evidence"]["get"]["responses"]

@@ -1,10 +1,47 @@
-"""Writing a segment with its length columns read whole keeps Whoosh's own term statistics."""
+"""The pinned-version internals: mapped segment files read as Whoosh's own, without a copy;
+segments written with their length columns read whole keep Whoosh's own term statistics."""
+
+import io
+import pickle
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from index import schema as S
+from index import whoosh_internals as internals
+from index.articles import build_article
 from index.ingest import read_paths, seed_files
+from index.records import ArticleFilter
 from index.store import Store
+
+
+@given(st.binary(max_size=300), st.lists(st.tuples(st.integers(0, 320), st.integers(-1, 40))))
+def test_a_view_file_reads_as_bytesio_does(data, steps):
+    ours, theirs = internals._ViewFile(memoryview(data)), io.BytesIO(data)
+    for position, size in steps:
+        assert ours.seek(position) == theirs.seek(position)
+        assert ours.read(size) == theirs.read(size)
+        assert ours.readline() == theirs.readline()
+        assert ours.tell() == theirs.tell()
+
+
+def test_pickles_load_from_a_view_file():
+    data = pickle.dumps(("block", 3, [1.5, 2.5])) + pickle.dumps({"next": None})
+    view = internals._ViewFile(memoryview(data))
+    assert pickle.load(view) == ("block", 3, [1.5, 2.5])
+    assert pickle.load(view) == {"next": None}
+
+
+def test_a_compound_segment_is_read_from_its_map_not_copied(tmp_path):
+    store = Store(tmp_path / "ix")
+    store.add(build_article("The zebra crossed the river at dawn.", id="z1"))
+    reader = store.searcher().leaf_searchers()[0][0].reader()
+    postings = reader._terms._postfile  # a file of the compound segment
+    assert isinstance(postings, internals._MappedFile)
+    assert isinstance(postings.file, internals._ViewFile)
+    assert store.snapshot().candidates(["zebra"], ArticleFilter(), 5)[0].text.startswith("The")
+    store.close()
 
 
 @pytest.mark.parametrize("procs", [1, 2])

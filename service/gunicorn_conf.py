@@ -1,0 +1,70 @@
+"""Gunicorn settings for the provenance service; every value can be set from the environment.
+
+A module of the package, so an installed wheel carries it: ``gunicorn -c
+python:service.gunicorn_conf`` (what ``provenance serve`` runs). Nothing from the service is
+imported at module level: prometheus-client picks its multiprocess mode when first imported,
+so PROMETHEUS_MULTIPROC_DIR is set before that.
+"""
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+wsgi_app = "service:create_app()"
+bind = f"{os.environ.get('HOST', '0.0.0.0')}:{os.environ.get('PORT', '8000')}"
+workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+# gevent: a connection waiting on a slow client, or a write waiting on the index lock, holds a
+# greenlet rather than a whole worker, so probes and queries keep answering. One greenlet runs
+# at a time, so the searcher a worker shares is never read by two at once (it is not
+# thread-safe, which rules out gthread). docs/operations.md says why, and what goes in front.
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gevent")
+worker_connections = int(os.environ.get("GUNICORN_WORKER_CONNECTIONS", "1000"))
+# A worker silent for this long is killed and replaced (a stuck request cannot hold a worker).
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+# On SIGTERM workers finish their requests for up to this long; a commit in flight completes.
+graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "20"))
+keepalive = 5
+# Gunicorn's own maximum (0 would mean no limit at all): a 2,000-character ASCII claim fits in a
+# GET; longer lines get gunicorn's 400, and long non-ASCII claims go in POST /v1/evidence.
+limit_request_line = 8190
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "0"))
+max_requests_jitter = max_requests // 10
+# The app writes one JSON line per request to the error log (service/observability.py);
+# GUNICORN_ACCESS_LOG=- adds gunicorn's own access line as well.
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
+errorlog = "-"
+loglevel = os.environ.get("LOG_LEVEL", "info")
+
+# Workers write their metrics under this directory and any worker's /metrics sums them.
+_OWN_METRICS_DIR = "PROMETHEUS_MULTIPROC_DIR" not in os.environ
+if _OWN_METRICS_DIR:
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="provenance-metrics-")
+
+
+def on_starting(server):
+    """Before workers fork: clear old metric files; index the seeds into a never-used index."""
+    from index.ingest import seed_if_new
+    from index.store import Store
+    from service.config import Config
+
+    for stale in Path(os.environ["PROMETHEUS_MULTIPROC_DIR"]).glob("*.db"):
+        stale.unlink()
+    store = Store(Config.from_env().index_dir)
+    added = seed_if_new(store)
+    if added:
+        server.log.info("indexed %d seed articles into a new index", len(added))
+    store.close()
+
+
+def child_exit(server, worker):
+    """A worker is gone: its live gauges no longer count (its counters still do)."""
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)
+
+
+def on_exit(server):
+    """Remove the metrics directory this configuration made."""
+    if _OWN_METRICS_DIR:
+        shutil.rmtree(os.environ["PROMETHEUS_MULTIPROC_DIR"], ignore_errors=True)
