@@ -27,6 +27,7 @@ _ROLE = r"(?:spokes(?:man|woman|person)|minister|ambassador|adviser|aide|envoy)"
 _ROLE_THEN_VERB = re.compile(
     rf"\b(?:his|her|their|the|a)\s+(?P<role>{_ROLE})\s+(?:\w+\s+)?{_SPEECH}\b"
 )
+_SPEECH_WORD = re.compile(rf"\b{_SPEECH}\b")
 _CAPITALISED_WORD = re.compile(r"[A-Z][\w'\u2019-]+\s+")
 _PRONOUN_SPEAKS = re.compile(rf"\b{_PRONOUN}\s+(?:also\s+)?{_SPEECH}\b|\b{_SPEECH}\s+{_PRONOUN}\b")
 # fmt: off
@@ -75,6 +76,8 @@ def attribute(
     ``focus`` offsets (e.g. the words matching a claim) is chosen, else the first. Returns None
     when the sentence reports no one.
     """
+    if not _SPEECH_WORD.search(sentence):  # every clause below has one; most sentences do not
+        return None
     quoted = bool(_QUOTE.search(sentence))
     clauses = speaker_clauses(sentence, [*following, *reversed(preceding[-3:])])
     if clauses:
