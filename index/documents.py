@@ -24,8 +24,11 @@ def article_key(article_id: str) -> str:
     return f"a:{article_id}"
 
 
-def encode(article: Article) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """The article's own document and one document per sentence, ready for ``add_document``."""
+def encode(article: Article, digest: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The article's own document and one document per sentence, ready for ``add_document``.
+
+    ``digest`` is ``article.content_hash()``, which the writer has worked out already.
+    """
     sentences = split_sentences(article.text)
     common = {S.ARTICLE_ID: article.id, S.SOURCE_KEY: S.source_key(article.source)}
     day = published_day(article.published)
@@ -34,7 +37,7 @@ def encode(article: Article) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     payload = {
         "article": {**article.metadata(), "text": article.text},
         "spans": [[s.start, s.end] for s in sentences],
-        "hash": article.content_hash(),
+        "hash": digest,
     }
     own = {
         **common,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 
@@ -26,6 +27,8 @@ _ROLE = r"(?:spokes(?:man|woman|person)|minister|ambassador|adviser|aide|envoy)"
 _ROLE_THEN_VERB = re.compile(
     rf"\b(?:his|her|their|the|a)\s+(?P<role>{_ROLE})\s+(?:\w+\s+)?{_SPEECH}\b"
 )
+_SPEECH_WORD = re.compile(rf"\b{_SPEECH}\b")
+_CAPITALISED_WORD = re.compile(r"[A-Z][\w'\u2019-]+\s+")
 _PRONOUN_SPEAKS = re.compile(rf"\b{_PRONOUN}\s+(?:also\s+)?{_SPEECH}\b|\b{_SPEECH}\s+{_PRONOUN}\b")
 # fmt: off
 _NOT_NAMES = {
@@ -73,6 +76,8 @@ def attribute(
     ``focus`` offsets (e.g. the words matching a claim) is chosen, else the first. Returns None
     when the sentence reports no one.
     """
+    if not _SPEECH_WORD.search(sentence):  # every clause below has one; most sentences do not
+        return None
     quoted = bool(_QUOTE.search(sentence))
     clauses = speaker_clauses(sentence, [*following, *reversed(preceding[-3:])])
     if clauses:
@@ -101,7 +106,7 @@ def speaker_clauses(sentence: str, nearby: Sequence[str]) -> list[tuple[int, str
             if name := _trim(m.group("name")):
                 found.setdefault(m.start(), name)
     for m in _ROLE_THEN_VERB.finditer(sentence):
-        holder = (re.search(rf"\b{m.group('role')}\s+({_NAME})", s) for s in nearby)
+        holder = (_role_holder(m.group("role")).search(s) for s in nearby)
         if name := next((_trim(h.group(1)) for h in holder if h), None):
             found.setdefault(m.start(), name)
     return sorted(found.items())
@@ -125,15 +130,43 @@ def _trim(name: str) -> str | None:
     return " ".join(words) or None
 
 
+@cache
+def _role_holder(role: str) -> re.Pattern:
+    """The pattern of "<role> <Name>" (a handful of roles: compiled once each)."""
+    return re.compile(rf"\b{role}\s+({_NAME})")
+
+
 def _full_name(name: str, preceding: Sequence[str]) -> str:
     """Expand a bare surname ("Peskov") to the fuller form used earlier ("Dmitry Peskov")."""
     if " " in name:
         return name
     for s in reversed(preceding[-50:]):
-        m = re.search(rf"[A-Z][\w'\u2019-]+\s+{re.escape(name)}\b", s)
-        if m:
-            return _trim(m.group(0)) or name
+        if found := _word_before(name, s):
+            return _trim(found) or name
     return name
+
+
+def _word_before(name: str, sentence: str) -> str | None:
+    r"""The first "<Capitalised> <name>" in the sentence, ``name`` (one word) ending a word.
+
+    What ``re.search(rf"[A-Z][\w'\u2019-]+\s+{re.escape(name)}\b")`` finds, without compiling
+    a pattern per name: names are an open vocabulary, and each new pattern pushed the sentence
+    splitter's own patterns out of Python's regex cache.
+    """
+    if name not in sentence:
+        return None
+    for m in _CAPITALISED_WORD.finditer(sentence):
+        end = m.end() + len(name)
+        if sentence.startswith(name, m.end()) and _is_word(sentence[end - 1]) != (
+            end < len(sentence) and _is_word(sentence[end])
+        ):
+            return sentence[m.start() : end]
+    return None
+
+
+def _is_word(char: str) -> bool:
+    r"""Whether regex ``\w`` matches the character."""
+    return char.isalnum() or char == "_"
 
 
 def similar_sizes(shared, a, b):

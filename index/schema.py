@@ -10,16 +10,15 @@ replacing or deleting an article is one write of both kinds of document.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from functools import lru_cache
+from operator import itemgetter
 
-from whoosh.analysis import (
-    Filter,
-    LowercaseFilter,
-    RegexTokenizer,
-    StemFilter,
-    StopFilter,
-)
+from whoosh.analysis import STOP_WORDS, Filter, Token, Tokenizer
 from whoosh.fields import ID, STORED, TEXT, Schema
+from whoosh.formats import Frequency
+from whoosh.lang.porter import stem
+from whoosh.system import pack_uint
 
 # Field names
 DOC_ID = "doc_id"
@@ -103,19 +102,143 @@ def fold_spelling(word: str) -> str:
 WORD_PATTERN = r"\w+(?:\.\w+)*"
 
 
-def claim_analyzer():
-    """normalise -> tokenise -> variants -> stop -> stem; used for sentences, titles and claims."""
-    return (
-        RegexTokenizer(WORD_PATTERN)
-        | CasedVariantFilter()
-        | LowercaseFilter()
-        | SpellingFilter()
-        | StopFilter(minsize=1)
-        | StemFilter(cachesize=100_000)
-    )
+class ClaimAnalyzer(Tokenizer):
+    """normalise -> tokenise -> variants -> stop -> stem in one step; for sentences, titles, claims.
+
+    Each step maps one word to at most one term, so a word's folded form and term are worked
+    out once and looked up after that, where Whoosh's chain (``RegexTokenizer(WORD_PATTERN) |
+    CasedVariantFilter() | LowercaseFilter() | SpellingFilter() | StopFilter(minsize=1) |
+    StemFilter()``, still in the schema of indexes made before this class) ran six generators
+    per word. The tokens are that chain's, keyword for keyword (positions renumbered over stop
+    words, ``removestops``, ``no_morph``, ``tokenize``, ``keeporiginal``).
+    """
+
+    is_morph = True
+
+    def __init__(self, expression: str = WORD_PATTERN, cachesize: int = 100_000) -> None:
+        self.expression = expression
+        self.cachesize = cachesize
+        self._compile()
+
+    def _compile(self) -> None:
+        self._words = re.compile(self.expression)
+        #: word -> (folded word, its stem or None for a stop word, the stem's bytes)
+        self._terms: dict[str, tuple[str, str | None, bytes | None]] = {}
+        #: text -> its postings: an article's title is indexed with each of its sentences
+        self._postings: dict[tuple[str, float], list] = {}
+
+    def __getstate__(self) -> dict:
+        return {"expression": self.expression, "cachesize": self.cachesize}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self._compile()
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self) and other.expression == self.expression
+
+    def __hash__(self) -> int:
+        return hash((type(self), self.expression))
+
+    def _entries(self, words: list[str]) -> list[tuple[str, str | None, bytes | None]]:
+        """Each word's (folded word, its term, the term's bytes), the term None for a stop word."""
+        entries = list(map(self._terms.get, words))
+        if None in entries:
+            entries = [e or self._learn(w) for w, e in zip(words, entries, strict=True)]
+        return entries
+
+    def _learn(self, word: str) -> tuple[str, str | None, bytes | None]:
+        folded = fold_spelling(CASED_VARIANTS.get(word, word).lower())
+        stop = not folded or folded in STOP_WORDS  # StopFilter(minsize=1)
+        term = None if stop else stem(folded)
+        # One bytes object per term, shared by its postings in the writer's pool.
+        entry = (folded, term, None if stop else term.encode())
+        if len(self._terms) >= self.cachesize:  # a long-lived process sees an open vocabulary
+            self._terms.clear()
+        self._terms[word] = entry
+        return entry
+
+    def postings(self, value: str, boost: float) -> list[tuple[bytes, int, float, bytes]]:
+        """``(term, frequency, weight, encoded frequency)`` of each term, as Whoosh's TEXT
+        (``Frequency`` format) indexes ``value``, without a Token per word."""
+        key = (value, boost)
+        if key in self._postings:
+            return self._postings[key]
+        counts = Counter(map(itemgetter(2), self._entries(self._words.findall(value))))
+        counts.pop(None, None)  # stop words
+        found = [(t, n, float(n) * boost, _packed(n)) for t, n in counts.items()]
+        if len(self._postings) >= 64:  # titles repeat; sentences rarely do
+            self._postings.clear()
+        self._postings[key] = found
+        return found
+
+    def __call__(
+        self,
+        value: str,
+        positions: bool = False,
+        chars: bool = False,
+        keeporiginal: bool = False,
+        removestops: bool = True,
+        start_pos: int = 0,
+        start_char: int = 0,
+        tokenize: bool = True,
+        mode: str = "",
+        no_morph: bool = False,
+        **kwargs,
+    ):
+        """The tokens of ``value``, one Token object re-yielded (Whoosh's convention)."""
+        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        if tokenize:
+            matches = [(m.group(), m.start(), m.end()) for m in self._words.finditer(value)]
+        else:  # the whole value is one word, and its original text is always kept
+            matches = [(value, 0, len(value))]
+            keeporiginal = True
+        entries = self._entries([word for word, _, _ in matches])
+        pos = None  # StopFilter's renumbering: the first kept word keeps its place
+        for i, ((word, start, end), (folded, stemmed, _)) in enumerate(
+            zip(matches, entries, strict=True)
+        ):
+            if stemmed is None:
+                if removestops:
+                    continue
+                t.text, t.stopped = folded, True
+                if positions:
+                    t.pos = start_pos + i
+            else:
+                t.text, t.stopped = (folded if no_morph else stemmed), False
+                if positions:
+                    pos = start_pos + i if pos is None else pos + 1
+                    t.pos = pos
+            t.boost = 1.0
+            if keeporiginal:
+                t.original = word
+            if chars:
+                t.startchar, t.endchar = start_char + start, start_char + end
+            yield t
 
 
-ANALYZER = claim_analyzer()
+ANALYZER = ClaimAnalyzer()
+
+
+@lru_cache(maxsize=256)
+def _packed(frequency: int) -> bytes:
+    """A frequency as Whoosh's Frequency format encodes it, one object per value."""
+    return pack_uint(frequency)
+
+
+class AnalysedText(TEXT):
+    """TEXT (frequencies, no positions) whose postings come from :meth:`ClaimAnalyzer.postings`."""
+
+    def index(self, value, **kwargs):
+        """The postings Whoosh's TEXT would give, in one pass over the words."""
+        if (
+            kwargs
+            or not isinstance(value, str)
+            or not isinstance(self.analyzer, ClaimAnalyzer)
+            or type(self.format) is not Frequency
+        ):
+            return super().index(value, **kwargs)
+        return self.analyzer.postings(value, self.format.field_boost)
 
 
 def build_schema() -> Schema:
@@ -126,9 +249,9 @@ def build_schema() -> Schema:
             KIND: ID(stored=True),
             ARTICLE_ID: ID(stored=True, sortable=True),
             # No positions: no query reads them (proximity is computed from the stored text).
-            TEXT_FIELD: TEXT(analyzer=ANALYZER, stored=True, phrase=False),
-            TITLE: TEXT(analyzer=ANALYZER, phrase=False),
-            SPEAKER: TEXT(analyzer=ANALYZER, phrase=False),
+            TEXT_FIELD: AnalysedText(analyzer=ANALYZER, stored=True, phrase=False),
+            TITLE: AnalysedText(analyzer=ANALYZER, phrase=False),
+            SPEAKER: AnalysedText(analyzer=ANALYZER, phrase=False),
             ATTRIBUTION: STORED,
             SOURCE_KEY: ID,
             DAY: ID(sortable=True),

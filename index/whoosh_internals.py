@@ -1,7 +1,8 @@
 """Every use of Whoosh's private internals, in one place, for the one version they were read from.
 
-Retrieval reads whole posting lists and length columns as arrays, and the multi-process writer's
-result queue is replaced so that a lost segment fails the commit. These touch private layouts
+Retrieval reads whole posting lists and length columns as arrays, the multi-process writer's
+result queue is replaced so that a lost segment fails the commit, and a segment being written
+reads its length columns whole. These touch private layouts
 of whoosh-reloaded 2.7.5 (pinned in pyproject.toml); importing this module with another version
 fails at once with what to do, rather than answering wrongly later.
 """
@@ -16,11 +17,12 @@ from typing import Any
 
 import numpy as np
 import whoosh
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, W3PerDocReader
 from whoosh.filedb import compound
 from whoosh.filedb.structfile import BufferFile
 from whoosh.reading import SegmentReader
-from whoosh.writing import IndexWriter
+from whoosh.util.numeric import byte_to_length
+from whoosh.writing import IndexWriter, SegmentWriter
 
 from .errors import WriteIncomplete
 
@@ -98,13 +100,57 @@ def field_lengths(reader: SegmentReader, field: str) -> np.ndarray:
     """
     per_field = _LENGTHS.setdefault(reader, {})
     if field not in per_field:
-        column = reader._perdoc._cached_reader(f"_{field}_len", LENGTHS_COLUMN)
-        count = reader.doc_count_all()
-        raw = column._dbfile.get(column._basepos, column._count) if column else b""
-        lengths = np.zeros(count, dtype=np.uint8)
+        raw = _length_bytes(reader._perdoc, field) or b""
+        lengths = np.zeros(reader.doc_count_all(), dtype=np.uint8)
         lengths[: len(raw)] = np.frombuffer(raw, dtype=np.uint8)
         per_field[field] = lengths
     return per_field[field]
+
+
+def _length_bytes(perdoc: W3PerDocReader, field: str) -> bytes | None:
+    """A segment's length column of ``field``, one byte per document; None when it has none."""
+    column = perdoc._cached_reader(f"_{field}_len", LENGTHS_COLUMN)
+    return column._dbfile.get(column._basepos, column._count) if column else None
+
+
+class FlushLengths:
+    """The lengths of a segment being written, each field's column decoded once.
+
+    Whoosh looks a posting's field length up one posting at a time, through a column reader
+    that checks (on disk) whether the column exists each time it does not: a fifth of writing a
+    segment. Values are Whoosh's own (``W3PerDocReader.doc_field_length``, zero is None).
+    """
+
+    def __init__(self, perdoc: W3PerDocReader) -> None:
+        self._perdoc = perdoc
+        self._fields: dict[str, list | None] = {}
+
+    def doc_field_length(self, docnum: int, fieldname: str, default: int = 0) -> int | None:
+        if fieldname not in self._fields:
+            raw = _length_bytes(self._perdoc, fieldname)
+            self._fields[fieldname] = None if raw is None else [_BYTE_LENGTH[b] for b in raw]
+        lengths = self._fields[fieldname]
+        if lengths is None:
+            return default
+        return lengths[docnum] if docnum < len(lengths) else None
+
+
+_BYTE_LENGTH = [None] + [byte_to_length(b) for b in range(1, 256)]
+
+
+def _flush_segment(self: SegmentWriter) -> None:
+    """Whoosh's ``SegmentWriter._flush_segment``, with :class:`FlushLengths` for the lengths."""
+    self.perdocwriter.close()
+    perdoc = self.per_document_reader() if self.codec.length_stats else None
+    lengths = FlushLengths(perdoc) if perdoc else None
+    self.fieldwriter.add_postings(self.schema, lengths, self.pool.iter_postings())
+    self.fieldwriter.close()
+    if perdoc:
+        perdoc.close()
+
+
+# Every writer, the multi-process writer's own processes too (they are forked from this one).
+SegmentWriter._flush_segment = _flush_segment
 
 
 def deleted_docs(reader: SegmentReader) -> np.ndarray:

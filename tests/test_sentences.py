@@ -1,11 +1,14 @@
 """Sentence segmentation with offsets."""
 
+import re
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from pysbd.lang.english import English
 
 from index.articles import parse_raw
-from index.sentences import split_sentences
+from index.sentences import _is_plain, _paragraph_spans, _pysbd_spans, split_sentences
 
 from .conftest import SEED_FILES
 
@@ -56,3 +59,39 @@ def test_offsets_hold_for_any_text(text):
     for s in split_sentences(text):
         assert text[s.start : s.end] == s.text
         assert s.text.strip()
+
+
+def test_segmenting_again_compiles_no_regular_expression(monkeypatch):
+    # pysbd builds its patterns from strings at each call; they must stay in re's cache.
+    text = "\n\n".join(
+        f'He met the {a}. Smith in 2.5 days. Then "it\'s {a}. over," he said!'
+        for a in sorted(English.Abbreviation.ABBREVIATIONS)
+    )
+    first = split_sentences(text)
+    compiled = []
+    real = re._compiler.compile
+    monkeypatch.setattr(re._compiler, "compile", lambda *a: compiled.append(a) or real(*a))
+    assert split_sentences(text) == first
+    assert len(first) > 500 and compiled == []
+
+
+WORDS = [
+    "the", "market", "rose", "Japan", "March", "May", "may", "Bank", "The", "He", "It", "is",
+    "a", "A", "I", "U.S", "vs", "Inc", "Corp", "Co", "Ltd", "no", "No", "Dr", "Gen", "General",
+    "St", "Mr", "Mrs", "Smith", "II", "IV", "iv", "Mix", "Dim", "1986", "25", "3", "2.5",
+    "Feb", "Jan", "Sept", "pct", "dlrs", "mln", "Est", "Ave", "Fig", "al", "etc", "e.g", "i.e",
+    "am", "pm", "p.m", "Prof", "Rep", "Sen", "Capt", "Col", "Ing", "ing", "Ph", "Mt", "Messrs",
+]  # fmt: skip
+
+
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(WORDS), st.sampled_from([" ", " ", ", ", ". ", ".  "])),
+        min_size=1,
+        max_size=40,
+    )
+)
+def test_cutting_at_sure_stops_gives_pysbds_sentences(words):
+    paragraph = "".join(w + sep for w, sep in words).rstrip() + "."
+    assert _is_plain(paragraph)
+    assert _paragraph_spans(paragraph, 0) == _pysbd_spans(paragraph, 0)

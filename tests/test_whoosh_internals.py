@@ -1,13 +1,17 @@
-"""The pinned-version internals: mapped segment files read as Whoosh's own, without a copy."""
+"""The pinned-version internals: mapped segment files read as Whoosh's own, without a copy;
+segments written with their length columns read whole keep Whoosh's own term statistics."""
 
 import io
 import pickle
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from index import schema as S
 from index import whoosh_internals as internals
 from index.articles import build_article
+from index.ingest import read_paths, seed_files
 from index.records import ArticleFilter
 from index.store import Store
 
@@ -38,3 +42,22 @@ def test_a_compound_segment_is_read_from_its_map_not_copied(tmp_path):
     assert isinstance(postings.file, internals._ViewFile)
     assert store.snapshot().candidates(["zebra"], ArticleFilter(), 5)[0].text.startswith("The")
     store.close()
+
+
+@pytest.mark.parametrize("procs", [1, 2])
+def test_each_terms_length_bounds_are_whooshs_own_field_lengths(tmp_path, procs):
+    store = Store(tmp_path / "index", procs=procs)
+    store.add_many(read_paths(seed_files()))
+    checked = 0
+    for reader in store.searcher().reader().leaf_readers():
+        reader = reader[0]
+        perdoc = reader._perdoc
+        for field in (S.TEXT_FIELD, S.TITLE, S.SPEAKER, S.KIND):
+            for term in reader.lexicon(field):
+                info = reader.term_info(field, term)
+                docs = reader.postings(field, term).all_ids()
+                lengths = [perdoc.doc_field_length(d, field) or 0 for d in docs]
+                assert (info.min_length(), info.max_length()) == (min(lengths), max(lengths))
+                checked += 1
+    store.close()
+    assert checked > 300
