@@ -25,6 +25,7 @@ from .backend import (
 from .errors import IndexBusy, ProvenanceError
 from .evidence import EvidenceQuery, find_evidence
 from .ingest import count_inputs, ingest_paths
+from .records import ASKED_STANCES, Stance
 from .render import evidence_text
 from .store import Store
 
@@ -74,7 +75,7 @@ def _parser() -> argparse.ArgumentParser:
     search = sub.add_parser("search", help="evidence for a claim")
     search.add_argument("claim")
     search.add_argument("--limit", type=int, default=20)
-    search.add_argument("--stance", choices=("supports", "all"), default="supports")
+    search.add_argument("--stance", type=Stance, choices=ASKED_STANCES, default=Stance.SUPPORTS)
     search.add_argument("--json", action="store_true", help="print the API's JSON")
     search.set_defaults(run=cmd_search)
 

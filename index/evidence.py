@@ -13,7 +13,7 @@ import numpy as np
 from .backend import ArticleStore, Snapshot
 from .claims import Claim, analyse_claim
 from .provenance import Attribution, attribute, similar_sizes
-from .records import ArticleFilter, ArticleRef, SentenceHit, StoredArticle
+from .records import ArticleFilter, ArticleRef, SentenceHit, Stance, StoredArticle
 from .support import (
     SUPPORTS,
     Cover,
@@ -30,7 +30,6 @@ from .support import (
 )
 
 CANDIDATE_POOL = 100
-STANCES = ("supports", "all")
 
 
 @dataclass(frozen=True)
@@ -44,7 +43,12 @@ class EvidenceQuery:
     published_from: str | None = None
     published_to: str | None = None
     context: int = 1
-    stance: str = "supports"
+    stance: Stance = Stance.SUPPORTS
+
+    @property
+    def where(self) -> ArticleFilter:
+        """The articles the query searches."""
+        return ArticleFilter(self.sources, self.published_from, self.published_to)
 
 
 @dataclass(frozen=True)
@@ -73,7 +77,7 @@ class Evidence:
 
     sentence: str
     score: float
-    stance: str
+    stance: Stance
     matched_terms: list[str]
     highlights: list[list[int]]
     article: ArticleRef
@@ -119,7 +123,7 @@ def find_evidence(store: ArticleStore, query: EvidenceQuery) -> EvidenceResult:
     groups = [
         g
         for g in fold_copies(judged)
-        if (query.stance == "all" or g[0].judgement.stance == SUPPORTS)
+        if (query.stance == Stance.ALL or g[0].judgement.stance == SUPPORTS)
         and g[0].judgement.score >= query.min_score
     ][: query.limit]
     articles: dict[str, StoredArticle] = {}
@@ -134,8 +138,7 @@ def find_evidence(store: ArticleStore, query: EvidenceQuery) -> EvidenceResult:
 
 def judge_candidates(snapshot: Snapshot, claim: Claim, query: EvidenceQuery) -> list[Judged]:
     """The index's candidate sentences for the claim within the query's filters, judged."""
-    where = ArticleFilter(query.sources, query.published_from, query.published_to)
-    hits = snapshot.candidates(claim.terms, where, max(CANDIDATE_POOL, 3 * query.limit))
+    hits = snapshot.candidates(claim.terms, query.where, max(CANDIDATE_POOL, 3 * query.limit))
     idf = snapshot.idf(claim.terms)
     best = max((h.score for h in hits), default=0.0) or 1.0
     articles: dict[str, StoredArticle] = {}

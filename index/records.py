@@ -14,6 +14,21 @@ from .provenance import Attribution
 from .sentences import Sentence
 
 
+class Stance(StrEnum):
+    """Where a sentence stands on a claim; ``ALL`` is asked for, never judged."""
+
+    SUPPORTS = "supports"
+    REFUTES = "refutes"
+    RELATED = "related"
+    ALL = "all"
+
+
+#: The stances a judged sentence can have.
+JUDGED_STANCES = (Stance.SUPPORTS, Stance.REFUTES, Stance.RELATED)
+#: The stances a caller may ask for: support only, or every judged sentence.
+ASKED_STANCES = (Stance.SUPPORTS, Stance.ALL)
+
+
 class WriteStatus(StrEnum):
     """What one article write did."""
 
@@ -38,6 +53,22 @@ class WriteResult:
     id: str
     status: WriteStatus
     sentences: int
+
+
+@dataclass(frozen=True)
+class BulkResult:
+    """What a batch of writes did: each write, and how many of each status."""
+
+    results: list[WriteResult]
+    created: int
+    unchanged: int
+    replaced: int
+
+    @classmethod
+    def of(cls, results: list[WriteResult]) -> BulkResult:
+        """The batch of ``results``, counted by status."""
+        counts = {s.value: sum(r.status == s for r in results) for s in WriteStatus}
+        return cls(results, **counts)
 
 
 @dataclass(frozen=True)

@@ -16,8 +16,9 @@ from pathlib import Path
 
 from .claims import Claim, Token, analyse, analyse_claim
 from .lexicon import lexicon
+from .records import Stance
 
-SUPPORTS, REFUTES, RELATED = "supports", "refutes", "related"
+SUPPORTS, REFUTES, RELATED = Stance.SUPPORTS, Stance.REFUTES, Stance.RELATED
 
 # Negative polarity: operators ("not", "never") and words that deny, refuse or declare untrue.
 # Same-polarity paraphrases ("cannot pay" / "lacks the funds to pay") both carry a cue.

@@ -1,16 +1,17 @@
 """A small declarative layer: views state their schemas and auth; docs are generated from it.
 
-``@operation`` loads the query string and JSON body through their schemas, checks the bearer
-key, and serialises what the view returns with the response schema, or with the operation's
-``text`` renderer when the client asks for text. The same metadata is what :mod:`service.openapi`
-publishes, so the contract is never written twice.
+``@operation`` loads the query string and the body through their schemas (a body type other
+than JSON through the operation's own loader), checks the bearer key, and serialises what the
+view returns (data, or ``(data, status, headers)`` as in APIFairy) with the response schema, or
+with the operation's ``text`` renderer when the client asks for text. The same metadata is
+what :mod:`service.openapi` publishes, so the contract is never written twice.
 """
 
 from __future__ import annotations
 
 import functools
 import hmac
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,12 +28,13 @@ from werkzeug.exceptions import (
 
 from index.ingest import parse_json
 
+from .schemas import FormatSchema
+
 JSON = "application/json"
 TEXT = "text/plain"
 NDJSON = "application/x-ndjson"
 #: Probes stay open whatever the configuration says of reads: orchestrators send no key.
 OPEN, READ, WRITE = "open", "read", "write"
-FORMATS = ("json", "text")
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,8 @@ class Operation:
     errors: tuple[int, ...] = ()
     produces: tuple[str, ...] = (JSON,)
     text: Callable[[Any], str] | None = None  # renders the result as text/plain
+    #: Loaders of the body types other than JSON: each is given the loaded query string.
+    loaders: Mapping[str, Callable[[Any], Any]] | None = None
 
 
 def operation(**declared) -> Callable:
@@ -64,16 +68,14 @@ def operation(**declared) -> Callable:
                 )
             if op.query is not None:
                 kwargs["query"] = load_query(op.query)
-            if op.body is not None and request.mimetype == JSON:
-                kwargs["body"] = load_json(op.body)
+            if op.body is not None:
+                kwargs["body"] = load_body(op, kwargs.get("query"))
             as_text = op.text is not None and wants_text()
-            result = view(*args, **kwargs)
-            if isinstance(result, Response):
-                return result
+            obj, status, headers = returned(view(*args, **kwargs), op.status)
             if as_text:
-                response = Response(op.text(result), op.status, mimetype=TEXT)
+                response = Response(op.text(obj), status, headers, mimetype=TEXT)
             else:
-                response = respond(op.response, result, op.status)
+                response = respond(op.response, obj, status, headers)
             if op.text is not None:
                 response.vary.add("Accept")  # one URL answers JSON or text
             return response
@@ -84,18 +86,38 @@ def operation(**declared) -> Callable:
     return decorate
 
 
-def respond(schema: type[Schema], obj, status: int = 200, headers=None) -> Response:
-    """Serialise ``obj`` with ``schema`` as a JSON response."""
-    return Response(json.dumps(schema().dump(obj)), status, headers, mimetype=JSON)
+def returned(result, status: int) -> tuple[Any, int, Any]:
+    """A view's ``data``, ``(data, status)`` or ``(data, status, headers)`` as all three."""
+    if not isinstance(result, tuple):
+        return result, status, None
+    obj, status, *headers = result
+    return obj, status, headers[0] if headers else None
+
+
+def respond(response, obj, status: int = 200, headers=None) -> Response:
+    """Serialise ``obj`` as JSON with the operation's response schema (no body when none).
+
+    Of a choice of schemas, the one whose ``record`` type ``obj`` is serialises it.
+    """
+    if response is None:
+        return Response(status=status, headers=headers)
+    if isinstance(response, tuple):
+        response = next(s for s in response if isinstance(obj, s.record))
+    return Response(json.dumps(response().dump(obj)), status, headers, mimetype=JSON)
+
+
+def load_body(op: Operation, query: Any) -> Any:
+    """The request body: JSON through the operation's schema, other types through its loader."""
+    if request.mimetype == JSON:
+        return load_json(op.body)
+    return (op.loaders or {})[request.mimetype](query)
 
 
 def wants_text() -> bool:
     """Whether the client asked for text: ``?format=text``, or an Accept preferring text/plain."""
-    chosen = request.args.get("format")
+    chosen = load_query(FormatSchema).get("format")
     if chosen is None:
         return request.accept_mimetypes.best_match((JSON, TEXT)) == TEXT
-    if chosen not in FORMATS:
-        raise ValidationError({"format": [f"Must be one of: {', '.join(FORMATS)}."]})
     return chosen == "text"
 
 

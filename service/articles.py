@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, request, url_for
+from flask import Blueprint, current_app, url_for
 from marshmallow import ValidationError
 from werkzeug.routing import BaseConverter
 
 from index.articles import ID_PATTERN, Article, build_article, parse_raw
 from index.ingest import SourceError, ndjson_lines, read_ndjson
-from index.records import ArticleFilter, StoredArticle, WriteResult, WriteStatus
+from index.records import BulkResult, StoredArticle, WriteResult, WriteStatus
 
-from .api import JSON, NDJSON, TEXT, WRITE, operation, respond, text_body
+from .api import JSON, NDJSON, TEXT, WRITE, operation, text_body
 from .errors import ArticleTooLarge, TooManyArticles
 from .observability import count_ingested
 from .schemas import (
@@ -27,7 +27,6 @@ from .schemas import (
 from .stores import store
 
 bp = Blueprint("articles", __name__)
-BODY_TYPES = (JSON, TEXT, NDJSON)
 
 
 class ArticleIdConverter(BaseConverter):
@@ -39,79 +38,14 @@ class ArticleIdConverter(BaseConverter):
 bp.record_once(lambda state: state.app.url_map.converters.update(article_id=ArticleIdConverter))
 
 
-@bp.post("/v1/articles")
-@operation(
-    access=WRITE,
-    body=ArticleInSchema,
-    body_types=BODY_TYPES,
-    query=RawArticleParamsSchema,
-    response=(WriteResultSchema, BulkResultSchema),
-    status=201,
-    errors=(400, 401, 403, 409, 413, 415, 422, 503),
-)
-def create_article(query: dict, body: dict | None = None) -> Response:
-    """Add one article (JSON or raw text), or many as NDJSON; identical content is a no-op."""
-    if request.mimetype == NDJSON:
-        results = store().add_many(bulk_articles(), batch_size=1_000_000)
-        count_ingested(results)
-        return respond(
-            BulkResultSchema, bulk_summary(results), 201 if _any_created(results) else 200
-        )
-    return written(store().add(incoming_article(query, body)))
+def raw_text(query: dict) -> str:
+    """A text/plain body: the raw article, size-checked (its metadata is in ``query``)."""
+    raw = text_body()
+    _check_size(raw)
+    return raw
 
 
-@bp.put("/v1/articles/<article_id:article_id>")
-@operation(
-    access=WRITE,
-    body=ArticleReplaceSchema,
-    body_types=(JSON, TEXT),
-    query=RawReplaceParamsSchema,
-    response=WriteResultSchema,
-    status=201,
-    errors=(400, 401, 403, 404, 413, 415, 422, 503),
-)
-def replace_article(article_id: str, query: dict, body: dict | None = None) -> Response:
-    """Replace the article with this id (or create it)."""
-    return written(store().add(incoming_article(query, body, article_id), replace=True))
-
-
-@bp.get("/v1/articles/<article_id:article_id>")
-@operation(response=ArticleOutSchema, errors=(404,))
-def get_article(article_id: str) -> dict:
-    """The article with its text and sentences (with character offsets)."""
-    return article_out(store().get(article_id))
-
-
-@bp.delete("/v1/articles/<article_id:article_id>")
-@operation(access=WRITE, response=None, status=204, errors=(401, 403, 404, 503))
-def delete_article(article_id: str) -> Response:
-    """Remove the article; its sentences stop matching at once."""
-    store().delete(article_id)
-    return Response(status=204)
-
-
-@bp.get("/v1/articles")
-@operation(query=ArticleListQuerySchema, response=ArticlePageSchema, errors=(422,))
-def list_articles(query: dict) -> dict:
-    """Articles in id order, filtered by source and publication day, a page at a time."""
-    where = ArticleFilter(
-        tuple(query["source"]), query.get("published_from"), query.get("published_to")
-    )
-    page = store().list(where, query.get("cursor"), query["limit"])
-    return {"articles": page.articles, "next_cursor": page.next_cursor}
-
-
-def incoming_article(query: dict, body: dict | None, article_id: str | None = None) -> Article:
-    """The article in a JSON or text/plain request body, size-checked."""
-    if body is None:
-        raw = text_body()
-        _check_size(raw)
-        return parse_raw(raw, **{**query, "id": article_id or query.get("id")})
-    _check_size(body["text"])
-    return build_article(**{**body, "id": article_id or body.get("id")})
-
-
-def bulk_articles() -> list[Article]:
+def bulk_articles(query: dict) -> list[Article]:
     """Every article of an NDJSON body; any bad line rejects the whole request (422)."""
     lines = ndjson_lines(text_body())
     limit = current_app.config["PROVENANCE"].max_bulk_articles
@@ -132,29 +66,83 @@ def bulk_articles() -> list[Article]:
     return parsed
 
 
-def written(result: WriteResult) -> Response:
+@bp.post("/v1/articles")
+@operation(
+    access=WRITE,
+    body=ArticleInSchema,
+    body_types=(JSON, TEXT, NDJSON),
+    loaders={TEXT: raw_text, NDJSON: bulk_articles},
+    query=RawArticleParamsSchema,
+    response=(WriteResultSchema, BulkResultSchema),
+    status=201,
+    errors=(400, 401, 403, 409, 413, 415, 422, 503),
+)
+def create_article(query: dict, body: dict | str | list[Article]):
+    """Add one article (JSON or raw text), or many as NDJSON; identical content is a no-op."""
+    if isinstance(body, list):  # NDJSON
+        results = store().add_many(body, batch_size=1_000_000)
+        count_ingested(results)
+        summary = BulkResult.of(results)
+        return summary, 201 if summary.created else 200
+    return written(store().add(incoming_article(query, body)))
+
+
+@bp.put("/v1/articles/<article_id:article_id>")
+@operation(
+    access=WRITE,
+    body=ArticleReplaceSchema,
+    body_types=(JSON, TEXT),
+    loaders={TEXT: raw_text},
+    query=RawReplaceParamsSchema,
+    response=WriteResultSchema,
+    status=201,
+    errors=(400, 401, 403, 404, 413, 415, 422, 503),
+)
+def replace_article(article_id: str, query: dict, body: dict | str):
+    """Replace the article with this id (or create it)."""
+    return written(store().add(incoming_article(query, body, article_id), replace=True))
+
+
+@bp.get("/v1/articles/<article_id:article_id>")
+@operation(response=ArticleOutSchema, errors=(404,))
+def get_article(article_id: str) -> dict:
+    """The article with its text and sentences (with character offsets)."""
+    return article_out(store().get(article_id))
+
+
+@bp.delete("/v1/articles/<article_id:article_id>")
+@operation(access=WRITE, response=None, status=204, errors=(401, 403, 404, 503))
+def delete_article(article_id: str) -> None:
+    """Remove the article; its sentences stop matching at once."""
+    store().delete(article_id)
+
+
+@bp.get("/v1/articles")
+@operation(query=ArticleListQuerySchema, response=ArticlePageSchema, errors=(422,))
+def list_articles(query: dict) -> dict:
+    """Articles in id order, filtered by source and publication day, a page at a time."""
+    page = store().list(query["where"], query["cursor"], query["limit"])
+    return {"articles": page.articles, "next_cursor": page.next_cursor}
+
+
+def incoming_article(query: dict, body: dict | str, article_id: str | None = None) -> Article:
+    """The article of a JSON body (a dict) or a text/plain one (its raw text, size-checked)."""
+    if isinstance(body, str):
+        return parse_raw(body, **{**query, "id": article_id or query.get("id")})
+    _check_size(body["text"])
+    return build_article(**{**body, "id": article_id or body.get("id")})
+
+
+def written(result: WriteResult) -> tuple[WriteResult, int, dict]:
     """201 with a Location for a new article, else 200."""
     count_ingested([result])
     if result.status == WriteStatus.CREATED:
-        location = url_for("articles.get_article", article_id=result.id)
-        return respond(WriteResultSchema, result, 201, {"Location": location})
-    return respond(WriteResultSchema, result, 200)
-
-
-def bulk_summary(results: list[WriteResult]) -> dict:
-    counts = {
-        status: sum(r.status == status for r in results)
-        for status in ("created", "unchanged", "replaced")
-    }
-    return {"results": results, **counts}
+        return result, 201, {"Location": url_for("articles.get_article", article_id=result.id)}
+    return result, 200, {}
 
 
 def article_out(stored: StoredArticle) -> dict:
     return {"article": stored.article, "text": stored.article.text, "sentences": stored.sentences}
-
-
-def _any_created(results: list[WriteResult]) -> bool:
-    return any(r.status == WriteStatus.CREATED for r in results)
 
 
 def _check_size(text: str) -> None:

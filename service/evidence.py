@@ -18,9 +18,9 @@ bp = Blueprint("evidence", __name__)
 @operation(
     query=EvidenceQuerySchema, response=EvidenceResultSchema, errors=(422,), text=evidence_text
 )
-def get_evidence(query: dict) -> EvidenceResult:
+def get_evidence(query: EvidenceQuery) -> EvidenceResult:
     """Supporting sentences for a claim, with source, date and URL."""
-    return answers().answer(store(), evidence_query(query))
+    return answers().answer(store(), query)
 
 
 @bp.post("/v1/evidence")
@@ -30,20 +30,6 @@ def get_evidence(query: dict) -> EvidenceResult:
     errors=(400, 415, 422),
     text=evidence_text,
 )
-def post_evidence(body: dict) -> EvidenceResult:
+def post_evidence(body: EvidenceQuery) -> EvidenceResult:
     """Supporting sentences for a claim sent as JSON."""
-    return answers().answer(store(), evidence_query(body))
-
-
-def evidence_query(params: dict) -> EvidenceQuery:
-    """The index query for validated request parameters."""
-    return EvidenceQuery(
-        claim=params["claim"],
-        limit=params["limit"],
-        min_score=params["min_score"],
-        sources=tuple(params["source"]),
-        published_from=params.get("published_from"),
-        published_to=params.get("published_to"),
-        context=params["context"],
-        stance=params["stance"],
-    )
+    return answers().answer(store(), body)

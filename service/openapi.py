@@ -14,11 +14,11 @@ from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import Flask
 
-from .api import FORMATS, JSON, NDJSON, TEXT, WRITE, Operation
+from .api import JSON, NDJSON, TEXT, WRITE, Operation
 from .config import Config
 from .errors import PROBLEM_JSON
 from .observability import REQUEST_ID
-from .schemas import NON_BLANK, ProblemSchema
+from .schemas import NON_BLANK, FormatSchema, ProblemSchema
 
 TITLE = "Fact-provenance service"
 VERSION = "1.0.0"
@@ -36,13 +36,6 @@ STATUS_TEXT = {
     415: "Unsupported Media Type",
     422: "Unprocessable Content",
     503: "Service Unavailable",
-}
-FORMAT_PARAMETER = {
-    "in": "query",
-    "name": "format",
-    "required": False,
-    "schema": {"type": "string", "enum": list(FORMATS)},
-    "description": "`text` answers text/plain whatever the Accept header says (for browsers).",
 }
 SPEC_FILE = Path(__file__).resolve().parent.parent / "openapi.yaml"
 # Said by gunicorn before the app sees the request (service/gunicorn_conf.py), so not as JSON.
@@ -117,7 +110,7 @@ def _operation(view, op: Operation, path_params: list[dict], config: Config) -> 
     if op.query is not None:
         doc["parameters"].append({"in": "query", "schema": op.query})
     if op.text is not None:
-        doc["parameters"].append(FORMAT_PARAMETER)
+        doc["parameters"].append({"in": "query", "schema": FormatSchema})
     if op.body is not None:
         doc["requestBody"] = {"required": True, "content": _body_content(op, config)}
     if op.access == WRITE:

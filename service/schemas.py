@@ -17,9 +17,20 @@ from marshmallow import (
 )
 
 from index.articles import NON_BLANK, RULES, Rule, normalise_published
-from index.evidence import STANCES
+from index.evidence import EvidenceQuery
+from index.records import (
+    ASKED_STANCES,
+    JUDGED_STANCES,
+    ArticleFilter,
+    BulkResult,
+    Stance,
+    WriteResult,
+    WriteStatus,
+)
 
 NULLABLE = {"allow_none": True}
+FORMATS = ("json", "text")
+TEXT_FORMAT = "`text` answers text/plain whatever the Accept header says (for browsers)."
 
 
 class Ruled(validate.Validator):
@@ -105,11 +116,32 @@ class Published(fields.Str):
             raise ValidationError(str(exc)) from None
 
 
+class FormatSchema(QuerySchema):
+    """``?format=``, for operations that answer JSON or text."""
+
+    format = fields.Str(
+        validate=validate.OneOf(FORMATS),
+        metadata={"description": TEXT_FORMAT},
+    )
+
+
 class DateRange:
     """Shared published_from / published_to fields; a reversed range matches nothing."""
 
     published_from = Day(metadata={"description": "Earliest publication day, inclusive."})
     published_to = Day(metadata={"description": "Latest publication day, inclusive."})
+
+
+def article_filter(data: dict) -> ArticleFilter:
+    """The articles that loaded ``source``, ``published_from`` and ``published_to`` select."""
+    return ArticleFilter(
+        tuple(data.pop("source")), data.pop("published_from", None), data.pop("published_to", None)
+    )
+
+
+def values(members) -> list[str]:
+    """Enum members as the plain strings the contract lists."""
+    return [m.value for m in members]
 
 
 class EvidenceParams:
@@ -128,13 +160,25 @@ class EvidenceParams:
         metadata={"description": "Only these sources (repeatable)."},
     )
     context = Int(load_default=1, validate=validate.Range(0, 10))
-    stance = fields.Str(load_default="supports", validate=validate.OneOf(STANCES))
+    stance = fields.Str(
+        load_default=Stance.SUPPORTS.value, validate=validate.OneOf(values(ASKED_STANCES))
+    )
 
     @validates("claim")
     def _claim_size(self, value: str, **kwargs) -> None:
         limit = current_app.config["PROVENANCE"].max_claim_chars
         if len(value) > limit:
             raise ValidationError(f"Longer than {limit:,} characters.")
+
+    @post_load
+    def _query(self, data: dict, **kwargs) -> EvidenceQuery:
+        where = article_filter(data)
+        return EvidenceQuery(
+            sources=where.sources,
+            published_from=where.published_from,
+            published_to=where.published_to,
+            **{**data, "stance": Stance(data["stance"])},
+        )
 
 
 class EvidenceQuerySchema(EvidenceParams, DateRange, QuerySchema):
@@ -206,7 +250,7 @@ class CoverSchema(Schema):
 class EvidenceSchema(Schema):
     sentence = fields.Str(required=True)
     score = fields.Float(required=True, metadata={"minimum": 0, "maximum": 1})
-    stance = fields.Str(required=True, validate=validate.OneOf(["supports", "refutes", "related"]))
+    stance = fields.Str(required=True, validate=validate.OneOf(values(JUDGED_STANCES)))
     matched_terms = fields.List(fields.Str(), required=True)
     highlights = fields.List(
         fields.List(fields.Int()),
@@ -301,6 +345,10 @@ class ArticleListQuerySchema(DateRange, QuerySchema):
     )
     limit = Int(load_default=50, validate=validate.Range(1, 200))
 
+    @post_load
+    def _filter(self, data: dict, **kwargs) -> dict:
+        return {"where": article_filter(data), "cursor": data.get("cursor"), "limit": data["limit"]}
+
 
 class ArticlePageSchema(Schema):
     articles = fields.List(fields.Nested(ArticleSummarySchema), required=True)
@@ -308,16 +356,18 @@ class ArticlePageSchema(Schema):
 
 
 class WriteResultSchema(Schema):
+    record = WriteResult
+
     id = fields.Str(required=True)
-    status = fields.Str(
-        required=True, validate=validate.OneOf(["created", "unchanged", "replaced"])
-    )
+    status = fields.Str(required=True, validate=validate.OneOf(values(WriteStatus)))
     sentences = fields.Int(
         required=True, metadata={"description": "Sentences indexed (0 if unchanged)."}
     )
 
 
 class BulkResultSchema(Schema):
+    record = BulkResult
+
     results = fields.List(fields.Nested(WriteResultSchema), required=True)
     created = fields.Int(required=True)
     unchanged = fields.Int(required=True)

@@ -9,7 +9,6 @@ from werkzeug.datastructures import MultiDict
 from index import render
 
 from .api import READ, authorize, load_query
-from .evidence import evidence_query
 from .schemas import EvidencePageSchema
 from .stores import answers, store
 
@@ -25,7 +24,7 @@ def page() -> tuple[str, int]:
     if "claim" not in asked:
         return render_template("index.html", **shown), 200
     try:
-        query = evidence_query(load_query(EvidencePageSchema, asked))
+        query = load_query(EvidencePageSchema, asked)
     except ValidationError as exc:
         return render_template("index.html", errors=field_messages(exc.messages), **shown), 422
     result = answers().answer(store(), query)
