@@ -1,4 +1,8 @@
-"""Fixtures: every test builds its own index in a temp dir; servers are real gunicorns."""
+"""Fixtures: every test builds its own index in a temp dir; servers are real gunicorns.
+
+Tests that start a process of the service's own (gunicorn, the console script, the lab, pip or
+make) are marked ``slow``: ``pytest -m "not slow"`` runs the in-process rest in seconds.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +11,14 @@ import os
 import signal
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from flask import Flask
 
+from index import cli
 from index.ingest import seed_files, seed_if_new
 from index.store import Store
 from lab import gunicorn
@@ -25,6 +32,9 @@ pytest_plugins = ["tests.opensearch_cluster"]
 ROOT = Path(__file__).resolve().parent.parent
 API_KEY = "test-key"
 SEED_FILES = seed_files()
+#: What the seeds hold once indexed: two articles (a wire story and its copy), 38 sentences.
+SEED_ARTICLES = 2
+SEED_SENTENCES = 38
 
 
 @pytest.fixture
@@ -41,8 +51,19 @@ def seeded(store: Store) -> Store:
 
 
 @pytest.fixture
-def app(tmp_path: Path):
-    return create_app(Config(index_dir=tmp_path / "index", api_keys=(API_KEY,)))
+def make_app(tmp_path: Path) -> Callable[..., Flask]:
+    """Build the app on this test's index, with the test key and any other settings given."""
+
+    def make(**settings) -> Flask:
+        defaults = {"index_dir": tmp_path / "index", "api_keys": (API_KEY,)}
+        return create_app(Config(**{**defaults, **settings}))
+
+    return make
+
+
+@pytest.fixture
+def app(make_app):
+    return make_app()
 
 
 @pytest.fixture
@@ -76,6 +97,28 @@ def run_lab(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "lab", *args], capture_output=True, text=True, timeout=300, cwd=ROOT
     )
+
+
+@dataclass
+class Ran:
+    """What a ``provenance`` command did: its exit status and what it printed."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+@pytest.fixture
+def provenance(capsys) -> Callable[..., Ran]:
+    """Run a ``provenance`` command in this process (``index.cli.main``) on ``index_dir``."""
+
+    def run(*args: str, index_dir: Path) -> Ran:
+        capsys.readouterr()  # only what this command prints
+        code = cli.main(["--index", str(index_dir), *args])
+        printed = capsys.readouterr()
+        return Ran(code, printed.out, printed.err)
+
+    return run
 
 
 def run_cli(*args: str, index_dir: Path) -> subprocess.CompletedProcess:

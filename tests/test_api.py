@@ -6,7 +6,7 @@ import pytest
 
 from index.ingest import seed_files
 
-from .conftest import API_KEY, AUTH
+from .conftest import AUTH, SEED_ARTICLES, SEED_SENTENCES
 
 PROBLEM = "application/problem+json"
 RAW_SEED = seed_files()[0].read_text()
@@ -102,22 +102,14 @@ def test_writes_need_a_key(client):
     assert_problem(client.delete("/v1/articles/x"), 401)
 
 
-def test_with_no_key_configured_writes_are_refused_with_how_to(tmp_path):
-    from service import create_app
-    from service.config import Config
-
-    app = create_app(Config(index_dir=tmp_path / "ix"))
+def test_with_no_key_configured_writes_are_refused_with_how_to(make_app):
+    app = make_app(api_keys=())
     body = assert_problem(app.test_client().post("/v1/articles", json={"text": "A."}), 403)
     assert "PROVENANCE_API_KEYS" in body["detail"]
 
 
-def test_reads_can_require_a_key(tmp_path):
-    from service import create_app
-    from service.config import Config
-
-    app = create_app(
-        Config(index_dir=tmp_path / "ix", api_keys=(API_KEY,), read_keys_required=True)
-    )
+def test_reads_can_require_a_key(make_app):
+    app = make_app(read_keys_required=True)
     c = app.test_client()
     assert_problem(c.get("/v1/evidence?claim=x"), 401)
     assert c.get("/v1/evidence?claim=x", headers=AUTH).status_code == 200
@@ -126,11 +118,8 @@ def test_reads_can_require_a_key(tmp_path):
     assert c.get("/readyz").status_code == 200
 
 
-def test_oversize_request_body_is_413(tmp_path):
-    from service import create_app
-    from service.config import Config
-
-    app = create_app(Config(index_dir=tmp_path / "ix", api_keys=(API_KEY,), max_request_bytes=1000))
+def test_oversize_request_body_is_413(make_app):
+    app = make_app(max_request_bytes=1000)
     response = app.test_client().post("/v1/articles", json={"text": "y" * 2000}, headers=AUTH)
     assert_problem(response, 413)
 
@@ -242,8 +231,8 @@ def test_health_and_readiness(seeded_client):
     assert seeded_client.get("/healthz").get_json() == {"status": "ok"}
     assert seeded_client.get("/readyz").get_json() == {
         "status": "ready",
-        "articles": 2,
-        "sentences": 38,
+        "articles": SEED_ARTICLES,
+        "sentences": SEED_SENTENCES,
         "backend": "whoosh",
         "backend_status": "ok",
         "nodes": None,
@@ -333,11 +322,8 @@ def test_ndjson_strings_may_hold_line_separators_json_allows(client, separator):
     assert client.get("/v1/articles/sep").get_json()["text"] == text
 
 
-def test_ndjson_over_the_per_request_article_limit_is_refused_up_front(tmp_path):
-    from service import create_app
-    from service.config import Config
-
-    app = create_app(Config(index_dir=tmp_path / "ix", api_keys=(API_KEY,), max_bulk_articles=3))
+def test_ndjson_over_the_per_request_article_limit_is_refused_up_front(make_app):
+    app = make_app(max_bulk_articles=3)
     c = app.test_client()
     lines = "\n".join(json.dumps({"id": f"b{n}", "text": f"Bulk {n}."}) for n in range(4))
     response = c.post("/v1/articles", data=lines, content_type="application/x-ndjson", headers=AUTH)

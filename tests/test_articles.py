@@ -13,7 +13,7 @@ from index.ingest import ingest_paths
 from index.sentences import split_sentences
 from index.store import Store
 
-from .conftest import AUTH, SEED_FILES, run_cli
+from .conftest import AUTH, SEED_FILES
 
 MOSCOW_TIMES_URL = (
     "https://www.themoscowtimes.com/2025/02/27/"
@@ -98,7 +98,7 @@ BAD_ARTICLE = {
 }
 
 
-def test_the_same_bad_article_gets_the_same_field_errors_every_way_in(client, tmp_path):
+def test_the_same_bad_article_gets_the_same_field_errors_every_way_in(client, tmp_path, provenance):
     as_json = client.post("/v1/articles", json=BAD_ARTICLE, headers=AUTH)
     as_ndjson = client.post(
         "/v1/articles",
@@ -124,7 +124,7 @@ def test_the_same_bad_article_gets_the_same_field_errors_every_way_in(client, tm
     bad_file.write_text(json.dumps(BAD_ARTICLE) + "\n")
     [error] = ingest_paths(Store(tmp_path / "ix"), [bad_file]).errors
     assert error.errors == expected
-    done = run_cli("ingest", str(bad_file), index_dir=tmp_path / "ix2")
+    done = provenance("ingest", str(bad_file), index_dir=tmp_path / "ix2")
     assert done.returncode == 1
     printed = done.stderr.strip().removeprefix(f"error: {bad_file}:1: ")
     assert set(printed.split("; ")) == {f"{k}: {' '.join(v)}" for k, v in expected.items()}

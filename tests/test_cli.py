@@ -1,40 +1,42 @@
-"""The provenance console script."""
+"""The provenance command, run in-process; one test runs the installed console script."""
 
 import json
 
+import pytest
+
 from index.store import Store
 
-from .conftest import SEED_FILES, run_cli
+from .conftest import SEED_ARTICLES, SEED_FILES, SEED_SENTENCES, run_cli
 
 
-def test_ingest_reports_counts_and_errors_with_file_names(tmp_path):
+def test_ingest_reports_counts_and_errors_with_file_names(tmp_path, provenance):
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"text": "Fine line."}\nnot json\n')
-    done = run_cli("ingest", str(SEED_FILES[0]), str(bad), index_dir=tmp_path / "ix")
+    done = provenance("ingest", str(SEED_FILES[0]), str(bad), index_dir=tmp_path / "ix")
     assert done.returncode == 1
     assert "2 articles: 2 new" in done.stdout
     assert f"{bad}:2" in done.stderr
 
 
-def test_search_and_stats(tmp_path):
-    run_cli("ingest", *map(str, SEED_FILES), index_dir=tmp_path / "ix")
-    stats = json.loads(run_cli("stats", index_dir=tmp_path / "ix").stdout)
-    assert (stats["articles"], stats["sentences"]) == (2, 38)
-    text = run_cli(
+def test_search_and_stats(tmp_path, provenance):
+    provenance("ingest", *map(str, SEED_FILES), index_dir=tmp_path / "ix")
+    stats = json.loads(provenance("stats", index_dir=tmp_path / "ix").stdout)
+    assert (stats["articles"], stats["sentences"]) == (SEED_ARTICLES, SEED_SENTENCES)
+    text = provenance(
         "search", "Peskov said the annexed regions are non-negotiable", index_dir=tmp_path / "ix"
     )
     assert "2025-02-27 · The Moscow Times · https://www.themoscowtimes.com/" in text.stdout
-    as_json = run_cli("search", "--json", "Peskov non-negotiable", index_dir=tmp_path / "ix")
+    as_json = provenance("search", "--json", "Peskov non-negotiable", index_dir=tmp_path / "ix")
     assert json.loads(as_json.stdout)["evidence"][0]["attribution"]["speaker"] == "Dmitry Peskov"
 
 
-def test_ingest_summary_names_duplicates_and_error_files(tmp_path):
+def test_ingest_summary_names_duplicates_and_error_files(tmp_path, provenance):
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"text": "Fine line."}\nnot json\n{"text": 5}\n')
     seeds = [str(p) for p in SEED_FILES]
-    run_cli("ingest", *seeds, index_dir=tmp_path / "ix")
+    provenance("ingest", *seeds, index_dir=tmp_path / "ix")
     gone = tmp_path / "gone.json"
-    done = run_cli("ingest", *seeds, str(bad), str(gone), index_dir=tmp_path / "ix")
+    done = provenance("ingest", *seeds, str(bad), str(gone), index_dir=tmp_path / "ix")
     assert done.returncode == 1
     assert done.stdout == (
         "3 articles: 1 new, 0 replaced, 2 unchanged (duplicates, skipped); 1 sentence indexed; "
@@ -43,18 +45,20 @@ def test_ingest_summary_names_duplicates_and_error_files(tmp_path):
     assert done.stderr.count("error: ") == 3 and f"{bad}:3" in done.stderr
 
 
-def test_ingest_progress_goes_to_stderr_when_asked(tmp_path):
+def test_ingest_progress_goes_to_stderr_when_asked(tmp_path, provenance):
     many = tmp_path / "many.jsonl"
     many.write_text("".join(f'{{"id": "n{i}", "text": "Note {i}."}}\n' for i in range(1200)))
-    shown = run_cli("ingest", "--progress", str(many), index_dir=tmp_path / "ix")
+    shown = provenance("ingest", "--progress", str(many), index_dir=tmp_path / "ix")
     assert shown.returncode == 0
     assert shown.stdout.startswith("1200 articles: 1200 new")
     assert "1200/1200" in shown.stderr and "articles/s" in shown.stderr
-    quiet = run_cli("ingest", str(many), index_dir=tmp_path / "ix")  # stderr is a pipe: no bar
+    quiet = provenance("ingest", str(many), index_dir=tmp_path / "ix")  # stderr is a pipe: no bar
     assert quiet.stderr == "" and "1200 unchanged (duplicates, skipped)" in quiet.stdout
 
 
-def test_ingest_into_a_locked_index_says_busy_without_a_traceback(tmp_path):
+@pytest.mark.slow
+def test_the_console_script_says_busy_on_a_locked_index_without_a_traceback(tmp_path):
+    # A subprocess on purpose: the installed script, and a lock held by another process.
     held = Store(tmp_path / "ix").ix.writer()  # another writer holds the index lock
     try:
         done = run_cli(
@@ -68,26 +72,26 @@ def test_ingest_into_a_locked_index_says_busy_without_a_traceback(tmp_path):
     assert run_cli("ingest", str(SEED_FILES[0]), index_dir=tmp_path / "ix").returncode == 0
 
 
-def test_ingest_holds_published_to_the_api_shapes(tmp_path):
+def test_ingest_holds_published_to_the_api_shapes(tmp_path, provenance):
     loose = tmp_path / "loose.jsonl"
     loose.write_text(
         '{"id": "a", "text": "One.", "published": "2025-02-27"}\n'
         '{"id": "b", "text": "Two.", "published": "27 February 2025"}\n'
         '{"id": "c", "text": "Three.", "published": "2025-02-27T09:30"}\n'
     )
-    done = run_cli("ingest", str(loose), index_dir=tmp_path / "ix")
+    done = provenance("ingest", str(loose), index_dir=tmp_path / "ix")
     assert done.returncode == 1 and done.stdout.startswith("1 article: 1 new")
     assert done.stderr.count("ISO-8601") == 2
 
 
-def test_ingest_reports_a_bad_file_and_goes_on_with_the_rest(tmp_path):
+def test_ingest_reports_a_bad_file_and_goes_on_with_the_rest(tmp_path, provenance):
     impossible = tmp_path / "a_impossible.txt"
     impossible.write_text("A Headline\n\nBy [AFP](#)\n\nFebruary 30, 2025\n\nThe body.\n")
     poisoned = tmp_path / "b_poisoned.jsonl"
     poisoned.write_text('{"text": "Fine.", "title": "Bad \\ud800 title"}\n')
     good = tmp_path / "c_good.json"
     good.write_text('{"id": "good", "text": "The good article is indexed."}')
-    done = run_cli("ingest", str(tmp_path), index_dir=tmp_path / "ix")
+    done = provenance("ingest", str(tmp_path), index_dir=tmp_path / "ix")
     assert done.returncode == 1
     assert "Traceback" not in done.stderr
     assert f"error: {impossible}: published: No such date or time." in done.stderr
@@ -95,14 +99,14 @@ def test_ingest_reports_a_bad_file_and_goes_on_with_the_rest(tmp_path):
     assert done.stdout.startswith("1 article: 1 new")
     assert Store(tmp_path / "ix").get("good").article.text == "The good article is indexed."
     # Nothing poisoned was stored: searching prints without an error.
-    searched = run_cli("search", "good article", index_dir=tmp_path / "ix")
+    searched = provenance("search", "good article", index_dir=tmp_path / "ix")
     assert searched.returncode == 0 and "good article" in searched.stdout
 
 
-def test_ingest_keeps_line_separators_inside_jsonl_strings(tmp_path):
+def test_ingest_keeps_line_separators_inside_jsonl_strings(tmp_path, provenance):
     lines = tmp_path / "separators.jsonl"
     text = "First sentence.\u2028Second sentence.\u0085Third sentence."
     lines.write_text(json.dumps({"id": "sep", "text": text}, ensure_ascii=False) + "\n")
-    done = run_cli("ingest", str(lines), index_dir=tmp_path / "ix")
+    done = provenance("ingest", str(lines), index_dir=tmp_path / "ix")
     assert done.returncode == 0, done.stderr
     assert Store(tmp_path / "ix").get("sep").article.text == text

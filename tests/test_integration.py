@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from .conftest import AUTH, SEED_FILES, run_cli
+from .conftest import AUTH, SEED_ARTICLES, SEED_FILES, SEED_SENTENCES, run_cli
 
 PESKOV = "Peskov said the annexed regions are non-negotiable"
 PROBLEM = "application/problem+json"
@@ -19,8 +19,8 @@ def evidence(server, claim, **params):
 def test_empty_index_is_seeded_and_seed_claim_returns_both_copies(server):
     assert server.get("/readyz").json() == {
         "status": "ready",
-        "articles": 2,
-        "sentences": 38,
+        "articles": SEED_ARTICLES,
+        "sentences": SEED_SENTENCES,
         "backend": "whoosh",
         "backend_status": "ok",
         "nodes": None,

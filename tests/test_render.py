@@ -7,7 +7,7 @@ from index.articles import article_from_mapping
 from index.evidence import EvidenceQuery, find_evidence
 from index.render import evidence_text, highlighted, safe_link
 
-from .conftest import AUTH, run_cli
+from .conftest import AUTH
 
 PESKOV = "Peskov said the annexed regions are non-negotiable"
 MOSCOW_TIMES_URL = (
@@ -85,14 +85,14 @@ def test_only_web_addresses_become_links(url, link):
     assert safe_link(url) == link
 
 
-def test_accept_text_plain_is_the_cli_text(app, seeded_client):
+def test_accept_text_plain_is_the_cli_text(app, seeded_client, provenance):
     response = seeded_client.get(
         "/v1/evidence", query_string={"claim": PESKOV}, headers={"Accept": "text/plain"}
     )
     assert response.status_code == 200
     assert response.headers["Content-Type"] == "text/plain; charset=utf-8"
     assert "Accept" in response.vary
-    cli = run_cli("search", PESKOV, index_dir=app.config["PROVENANCE"].index_dir)
+    cli = provenance("search", PESKOV, index_dir=app.config["PROVENANCE"].index_dir)
     assert cli.returncode == 0
     assert response.get_data(as_text=True) == cli.stdout
 

@@ -4,7 +4,7 @@ import pytest
 
 from index.articles import article_from_mapping
 
-from .conftest import API_KEY, AUTH
+from .conftest import AUTH
 
 PESKOV = "Peskov said the annexed regions are non-negotiable"
 HOSTILE = {
@@ -121,13 +121,8 @@ def test_links_to_the_same_search_as_text_and_json(seeded_client):
     assert 'href="/v1/evidence?claim=Peskov">as JSON' in html
 
 
-def test_page_honours_read_keys(tmp_path):
-    from service import create_app
-    from service.config import Config
-
-    app = create_app(
-        Config(index_dir=tmp_path / "ix", api_keys=(API_KEY,), read_keys_required=True)
-    )
+def test_page_honours_read_keys(make_app):
+    app = make_app(read_keys_required=True)
     assert app.test_client().get("/?claim=x").status_code == 401
     assert app.test_client().get("/?claim=x", headers=AUTH).status_code == 200
 
