@@ -71,7 +71,10 @@ def operation(**declared) -> Callable:
             if op.body is not None:
                 kwargs["body"] = load_body(op, kwargs.get("query"))
             as_text = op.text is not None and wants_text()
-            obj, status, headers = returned(view(*args, **kwargs), op.status)
+            result = view(*args, **kwargs)
+            if isinstance(result, Response):  # a body no schema describes (/metrics' text)
+                return result
+            obj, status, headers = returned(result, op.status)
             if as_text:
                 response = Response(op.text(obj), status, headers, mimetype=TEXT)
             else:
