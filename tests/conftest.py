@@ -37,6 +37,23 @@ SEED_ARTICLES = 2
 SEED_SENTENCES = 38
 
 
+_running: list[pytest.Item] = []
+
+
+@pytest.fixture(autouse=True)
+def _running_test(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Remembers the running test, so starting a process can check the test says so."""
+    _running.append(request.node)
+    yield
+    _running.pop()
+
+
+def must_be_slow(what: str) -> None:
+    """Fail a test that starts ``what`` without the ``slow`` mark: ``-m "not slow"`` trusts it."""
+    if _running and _running[-1].get_closest_marker("slow") is None:
+        raise AssertionError(f"{_running[-1].nodeid} starts {what}: mark it @pytest.mark.slow")
+
+
 @pytest.fixture
 def store(tmp_path: Path) -> Iterator[Store]:
     s = Store(tmp_path / "index")
@@ -82,6 +99,7 @@ AUTH = {"Authorization": f"Bearer {API_KEY}"}
 
 def start_server(index_dir: Path, workers: int = 2, **env_extra: str) -> Server:
     """gunicorn with the repository's config, the test API key accepted."""
+    must_be_slow("gunicorn")
     return gunicorn.start(index_dir, workers, **{"PROVENANCE_API_KEYS": API_KEY, **env_extra})
 
 
@@ -94,6 +112,7 @@ def server(tmp_path: Path) -> Iterator[Server]:
 
 def run_lab(*args: str) -> subprocess.CompletedProcess:
     """Run ``python -m lab`` from the source checkout."""
+    must_be_slow("the lab")
     return subprocess.run(
         [sys.executable, "-m", "lab", *args], capture_output=True, text=True, timeout=300, cwd=ROOT
     )
@@ -122,7 +141,8 @@ def provenance(capsys) -> Callable[..., Ran]:
 
 
 def run_cli(*args: str, index_dir: Path) -> subprocess.CompletedProcess:
-    """Run the installed ``provenance`` console script."""
+    """Run the installed ``provenance`` console script (``provenance`` runs it in-process)."""
+    must_be_slow("the console script")
     return subprocess.run(
         [str(Path(sys.executable).parent / "provenance"), "--index", str(index_dir), *args],
         capture_output=True,

@@ -16,6 +16,8 @@ from whoosh.index import open_dir
 
 from .conftest import AUTH, Server, start_server, stop_server
 
+pytestmark = pytest.mark.slow  # each test starts gunicorn or the lab
+
 CLAIM = "Peskov said the annexed regions are non-negotiable"
 PROBLEM = "application/problem+json"
 SLOW_CONNECTIONS = 50

@@ -5,7 +5,11 @@ import json
 import random
 import re
 
+import pytest
+
 from .conftest import run_lab
+
+pytestmark = pytest.mark.slow  # each test starts gunicorn or the lab
 
 WORDS = (
     "oil prices rose sharply bank said shares profit quarter company trade exports tonnes wheat "

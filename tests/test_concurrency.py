@@ -9,9 +9,12 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 
+import pytest
 import requests
 
 from .conftest import AUTH, index_contents, partly_present, run_cli, start_server, stop_server
+
+pytestmark = pytest.mark.slow  # each test starts gunicorn or the lab
 
 DURATION = 20.0  # seconds of mixed load
 WRITERS, SEARCHERS = 8, 16

@@ -6,9 +6,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from service.openapi import SPEC_FILE
 
 from .conftest import API_KEY, start_server, stop_server
+
+pytestmark = pytest.mark.slow  # each test starts gunicorn or the lab
 
 # Bounded so the run takes about a minute on two busy cores; the seed keeps CI reproducible
 # (change it, or run `schemathesis run` by hand, to explore further).

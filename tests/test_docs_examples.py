@@ -138,6 +138,7 @@ def run(command: str, cwd: Path, origin: str) -> str:
     return done.stdout
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("block", CONSOLE_BLOCKS, ids=[b.name for b in CONSOLE_BLOCKS])
 def test_example_prints_what_the_docs_show(block: Block, tmp_path: Path) -> None:
     examples = block.examples()

@@ -10,6 +10,7 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
 import requests
 
 from .conftest import (
@@ -20,6 +21,8 @@ from .conftest import (
     start_server,
     stop_server,
 )
+
+pytestmark = pytest.mark.slow  # each test starts gunicorn or the lab
 
 ROUNDS = 3
 ACKS_BEFORE_KILL = 4  # bulk requests acknowledged in a round before the kill

@@ -130,6 +130,7 @@ def test_evaluate_indexes_each_sentence_and_reports_both_halves(tmp_path):
     assert len(lines) == 2 + 6
 
 
+@pytest.mark.slow
 def test_eval_command_prints_the_table(tmp_path):
     path = tmp_path / "cf.jsonl"
     write_fixture(path)

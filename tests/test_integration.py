@@ -6,6 +6,8 @@ import pytest
 
 from .conftest import AUTH, SEED_ARTICLES, SEED_FILES, SEED_SENTENCES, run_cli
 
+pytestmark = pytest.mark.slow  # each test starts gunicorn or the lab
+
 PESKOV = "Peskov said the annexed regions are non-negotiable"
 PROBLEM = "application/problem+json"
 

@@ -7,6 +7,7 @@ import logging
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from .conftest import AUTH, start_server, stop_server
@@ -76,6 +77,7 @@ def test_request_id_is_honoured_or_generated_and_logged(client, caplog):
     assert lines[0]["method"] == "GET" and lines[0]["duration_ms"] >= 0
 
 
+@pytest.mark.slow
 def test_metrics_sum_every_gunicorn_worker_and_log_json_lines(tmp_path):
     server = start_server(tmp_path / "index", workers=3, LOG_LEVEL="info")
     logged: list[dict] = []

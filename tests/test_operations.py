@@ -10,6 +10,7 @@ import sysconfig
 import time
 from pathlib import Path
 
+import pytest
 import requests
 
 from index.ingest import USED_MARKER, ingest_paths, seed_if_new
@@ -29,6 +30,7 @@ def test_seeds_go_only_into_a_never_used_index(tmp_path):
     assert seed_if_new(store) == [] and store.counts()["articles"] == 0
 
 
+@pytest.mark.slow
 def test_an_emptied_index_stays_empty_over_a_restart(tmp_path):
     server = start_server(tmp_path / "index")
     try:
@@ -91,6 +93,7 @@ def wheel_venv(tmp_path: Path) -> Path:
     return venv
 
 
+@pytest.mark.slow
 def test_provenance_serve_works_from_a_wheel_without_an_activated_venv(tmp_path):
     venv = wheel_venv(tmp_path)
     imported = subprocess.run(
@@ -146,6 +149,7 @@ def wait_ready(url: str, process: subprocess.Popen) -> dict:
     raise AssertionError("the server did not become ready within 60 s")
 
 
+@pytest.mark.slow
 def test_a_second_make_install_is_quiet_and_quick():
     venv = Path(sys.executable).parent.parent
     make = ["make", "-C", str(ROOT), f"VENV={venv}", "install"]
