@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 from flask import current_app
 from marshmallow import (
     EXCLUDE,
@@ -172,13 +174,9 @@ class EvidenceParams:
 
     @post_load
     def _query(self, data: dict, **kwargs) -> EvidenceQuery:
-        where = article_filter(data)
-        return EvidenceQuery(
-            sources=where.sources,
-            published_from=where.published_from,
-            published_to=where.published_to,
-            **{**data, "stance": Stance(data["stance"])},
-        )
+        # The query names its filter as ArticleFilter does: sources, published_from, _to.
+        where = asdict(article_filter(data))
+        return EvidenceQuery(**where, **{**data, "stance": Stance(data["stance"])})
 
 
 class EvidenceQuerySchema(EvidenceParams, DateRange, QuerySchema):

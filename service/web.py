@@ -7,6 +7,7 @@ from marshmallow import ValidationError
 from werkzeug.datastructures import MultiDict
 
 from index import render
+from index.records import Stance
 
 from .api import READ, authorize, load_query
 from .schemas import EvidencePageSchema
@@ -49,6 +50,7 @@ def helpers() -> dict:
         "safe_link": render.safe_link,
         "UNDATED": render.UNDATED,
         "UNKNOWN_SOURCE": render.UNKNOWN_SOURCE,
+        "Stance": Stance,
     }
 
 

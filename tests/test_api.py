@@ -154,6 +154,15 @@ def test_post_conflict_then_put_replaces(client):
     assert (new.status_code, new.get_json()["status"]) == (201, "created")
 
 
+def test_only_a_created_article_gets_a_location_and_a_delete_has_no_body(client):
+    created = client.put("/v1/articles/loc", json={"text": "One fish."}, headers=AUTH)
+    assert created.headers["Location"] == "/v1/articles/loc"
+    replaced = client.put("/v1/articles/loc", json={"text": "Two fish."}, headers=AUTH)
+    assert replaced.status_code == 200 and "Location" not in replaced.headers
+    deleted = client.delete("/v1/articles/loc", headers=AUTH)
+    assert (deleted.status_code, deleted.get_data()) == (204, b"")
+
+
 def test_reversed_date_range_matches_nothing(seeded_client):
     claim = "Peskov said the annexed regions are non-negotiable"
     dates = {"published_from": "2025-02-28", "published_to": "2025-02-26"}
