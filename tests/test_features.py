@@ -8,30 +8,25 @@ from __future__ import annotations
 
 import pytest
 
-from index.claims import Claim, analyse_claim
-from index.support import (
-    FEATURES,
-    SentenceView,
-    coverage,
-    negation_mismatch,
-    number_conflict,
-    number_missing,
-    order,
-    retrieval,
-    title_coverage,
-)
+from index.claims import analyse_claim
+from index.support import FEATURES, SentenceView, features
 
 
-def pair(
-    claim: str, sentence: str, title: str | None = None, **view
-) -> tuple[Claim, SentenceView, dict[str, float]]:
-    """The claim, the sentence's view, and an IDF of 1 for every claim term."""
+def feature(
+    name: str,
+    claim: str,
+    sentence: str,
+    title: str | None = None,
+    idf: dict[str, float] | None = None,
+    **view,
+) -> float:
+    """Feature ``name`` of the sentence for the claim; every claim term weighs 1 unless given.
+
+    Through :func:`features`, the entry the judgement uses, whatever each function takes.
+    """
     analysed = analyse_claim(claim)
-    return (
-        analysed,
-        SentenceView.of(sentence, title, **view),
-        dict.fromkeys(analysed.terms, 1.0),
-    )
+    weights = dict.fromkeys(analysed.terms, 1.0) | (idf or {})
+    return features(analysed, SentenceView.of(sentence, title, **view), weights)[name]
 
 
 def test_every_feature_has_a_test_here():
@@ -40,43 +35,40 @@ def test_every_feature_has_a_test_here():
 
 
 def test_coverage__is_the_idf_weighted_share_of_claim_terms_in_the_sentence():
-    claim, view, idf = pair("Russia annexed Crimea in 2014", "Russia annexed Crimea.")
-    assert coverage(claim, view, idf) == pytest.approx(3 / 4)
-    idf["2014"] = 5.0  # a rare term weighs more: missing it costs more
-    assert coverage(claim, view, idf) == pytest.approx(3 / 8)
-    assert coverage(claim, SentenceView.of("Nothing alike.", None), idf) == 0.0
+    claim, sentence = "Russia annexed Crimea in 2014", "Russia annexed Crimea."
+    assert feature("coverage", claim, sentence) == pytest.approx(3 / 4)
+    # A rare term weighs more: missing it costs more.
+    assert feature("coverage", claim, sentence, idf={"2014": 5.0}) == pytest.approx(3 / 8)
+    assert feature("coverage", claim, "Nothing alike.") == 0.0
 
 
 def test_coverage__counts_the_speaker_as_the_sentence_own_words():
-    claim, view, idf = pair("Peskov ruled out talks", "He ruled out talks.", speaker="Peskov")
-    assert coverage(claim, view, idf) == 1.0
+    claim = "Peskov ruled out talks"
+    assert feature("coverage", claim, "He ruled out talks.", speaker="Peskov") == 1.0
 
 
 def test_title_coverage__counts_only_terms_the_title_adds():
-    claim, view, idf = pair(
-        "Russia annexed Crimea in 2014", "Russia annexed it.", title="Crimea 2014"
-    )
-    assert title_coverage(claim, view, idf) == pytest.approx(2 / 4)
+    claim = "Russia annexed Crimea in 2014"
+    in_title = feature("title_coverage", claim, "Russia annexed it.", title="Crimea 2014")
+    assert in_title == pytest.approx(2 / 4)
     # Terms the sentence has already count for coverage, never twice.
-    claim, view, idf = pair("Russia annexed Crimea", "Russia annexed Crimea.", title="Crimea")
-    assert title_coverage(claim, view, idf) == 0.0
+    claim = "Russia annexed Crimea"
+    assert feature("title_coverage", claim, "Russia annexed Crimea.", title="Crimea") == 0.0
 
 
 def test_retrieval__is_the_sentence_bm25_relative_to_the_best_candidate():
-    claim, view, idf = pair("Russia annexed Crimea", "Russia annexed Crimea.", retrieval=0.25)
-    assert retrieval(claim, view, idf) == 0.25
+    claim = "Russia annexed Crimea"
+    assert feature("retrieval", claim, "Russia annexed Crimea.", retrieval=0.25) == 0.25
 
 
 def test_order__is_the_share_of_adjacent_claim_pairs_kept_close_and_in_order():
-    claim, view, idf = pair("Russia annexed Crimea", "Russia annexed Crimea.")
-    assert order(claim, view, idf) == 1.0
-    _, reversed_, _ = pair("Russia annexed Crimea", "Crimea annexed Russia.")
-    assert order(claim, reversed_, idf) == 0.0
+    claim = "Russia annexed Crimea"
+    assert feature("order", claim, "Russia annexed Crimea.") == 1.0
+    assert feature("order", claim, "Crimea annexed Russia.") == 0.0
     # "Russia annexed" is kept; "annexed ... Crimea" is five positions apart: too far.
-    _, apart, _ = pair("Russia annexed Crimea", "Russia annexed lands far from the old Crimea.")
-    assert order(claim, apart, idf) == pytest.approx(1 / 2)
-    lone, view, idf = pair("Crimea", "Crimea.")
-    assert order(lone, view, idf) == 0.0  # no pair to keep
+    apart = "Russia annexed lands far from the old Crimea."
+    assert feature("order", claim, apart) == pytest.approx(1 / 2)
+    assert feature("order", "Crimea", "Crimea.") == 0.0  # no pair to keep
 
 
 @pytest.mark.parametrize(
@@ -89,7 +81,7 @@ def test_order__is_the_share_of_adjacent_claim_pairs_kept_close_and_in_order():
     ],
 )
 def test_negation_mismatch__is_one_when_only_one_side_negates(claim, sentence, mismatch):
-    assert negation_mismatch(*pair(claim, sentence)) == mismatch
+    assert feature("negation_mismatch", claim, sentence) == mismatch
 
 
 @pytest.mark.parametrize(
@@ -106,7 +98,7 @@ def test_negation_mismatch__is_one_when_only_one_side_negates(claim, sentence, m
 def test_number_conflict__is_one_when_the_sentence_states_another_of_the_kind(
     claim, sentence, conflict
 ):
-    assert number_conflict(*pair(claim, sentence)) == conflict
+    assert feature("number_conflict", claim, sentence) == conflict
 
 
 @pytest.mark.parametrize(
@@ -118,4 +110,4 @@ def test_number_conflict__is_one_when_the_sentence_states_another_of_the_kind(
     ],
 )
 def test_number_missing__is_one_when_the_claim_number_is_absent(claim, sentence, missing):
-    assert number_missing(*pair(claim, sentence)) == missing
+    assert feature("number_missing", claim, sentence) == missing
