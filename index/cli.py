@@ -75,7 +75,8 @@ def _parser() -> argparse.ArgumentParser:
     search = sub.add_parser("search", help="evidence for a claim")
     search.add_argument("claim")
     search.add_argument("--limit", type=int, default=20)
-    search.add_argument("--stance", type=Stance, choices=ASKED_STANCES, default=Stance.SUPPORTS)
+    asked = [s.value for s in ASKED_STANCES]
+    search.add_argument("--stance", choices=asked, default=Stance.SUPPORTS.value)
     search.add_argument("--json", action="store_true", help="print the API's JSON")
     search.set_defaults(run=cmd_search)
 
@@ -141,7 +142,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 def cmd_search(args: argparse.Namespace) -> int:
     """Print the evidence for a claim, as the API's text answer or (``--json``) its JSON."""
     result = find_evidence(
-        _store(args), EvidenceQuery(args.claim, limit=args.limit, stance=args.stance)
+        _store(args), EvidenceQuery(args.claim, limit=args.limit, stance=Stance(args.stance))
     )
     if args.json:
         print(json.dumps(asdict(result), indent=2, ensure_ascii=False))

@@ -110,3 +110,14 @@ def test_ingest_keeps_line_separators_inside_jsonl_strings(tmp_path, provenance)
     done = provenance("ingest", str(lines), index_dir=tmp_path / "ix")
     assert done.returncode == 0, done.stderr
     assert Store(tmp_path / "ix").get("sep").article.text == text
+
+
+def test_search_stance_all_labels_what_does_not_support(tmp_path, provenance):
+    provenance("ingest", *map(str, SEED_FILES), index_dir=tmp_path / "ix")
+    claim = "The Kremlin is willing to return annexed regions"
+    assert "· refutes" not in provenance("search", claim, index_dir=tmp_path / "ix").stdout
+    every = provenance("search", "--stance", "all", claim, index_dir=tmp_path / "ix")
+    assert every.returncode == 0 and "· refutes" in every.stdout
+    with pytest.raises(SystemExit) as refused:
+        provenance("search", "--stance", "refutes", claim, index_dir=tmp_path / "ix")
+    assert refused.value.code == 2  # argparse: only supports or all may be asked for
