@@ -10,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from .conftest import AUTH, start_server, stop_server
+from .conftest import AUTH, SEED_ARTICLES, SEED_SENTENCES, start_server, stop_server
 
 ARTICLE_ROUTE = "/v1/articles/<article_id:article_id>"
 
@@ -46,8 +46,9 @@ def test_metrics_count_requests_by_route_and_status_and_ingests(seeded_client):
     assert grew("provenance_http_request_duration_seconds_count", **route) == 2
     assert grew("provenance_articles_ingested_total", status="created") == 1
     assert grew("provenance_articles_ingested_total", status="unchanged") == 1
-    assert value(after, "provenance_index_documents", kind="articles") == 3
-    assert value(after, "provenance_index_documents", kind="sentences") == 39
+    # The seeds and the one new article, of one sentence.
+    assert value(after, "provenance_index_documents", kind="articles") == SEED_ARTICLES + 1
+    assert value(after, "provenance_index_documents", kind="sentences") == SEED_SENTENCES + 1
 
 
 def test_unknown_paths_share_one_label(client):
@@ -105,7 +106,7 @@ def test_metrics_sum_every_gunicorn_worker_and_log_json_lines(tmp_path):
                 text, "provenance_http_requests_total", route="/healthz", method="GET", status="200"
             )
             assert count == requests_made
-            assert value(text, "provenance_index_documents", kind="articles") == 2
+            assert value(text, "provenance_index_documents", kind="articles") == SEED_ARTICLES
         server.request("GET", "/healthz", headers={"X-Request-ID": "trace-me"})
     finally:
         server.process.terminate()
