@@ -40,6 +40,13 @@ SEED_SENTENCES = 38
 _running: list[pytest.Item] = []
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests on the OpenSearch cluster start it (or need it started): they are slow too."""
+    for item in items:
+        if item.get_closest_marker("opensearch") and not item.get_closest_marker("slow"):
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture(autouse=True)
 def _running_test(request: pytest.FixtureRequest) -> Iterator[None]:
     """Remembers the running test, so starting a process can check the test says so."""
