@@ -111,3 +111,35 @@ def test_number_conflict__is_one_when_the_sentence_states_another_of_the_kind(
 )
 def test_number_missing__is_one_when_the_claim_number_is_absent(claim, sentence, missing):
     assert feature("number_missing", claim, sentence) == missing
+
+
+def test_synonym_coverage__is_the_share_stated_by_a_synonym_and_only_that():
+    claim, conquered = "The army seized the city", "The army conquered the city."
+    assert feature("synonym_coverage", claim, conquered) == pytest.approx(1 / 3)
+    # A synonym is not the word itself: plain coverage leaves it out.
+    assert feature("coverage", claim, conquered) == pytest.approx(2 / 3)
+    assert feature("synonym_coverage", claim, "The army seized the city.") == 0.0
+
+
+def test_antonym__is_one_when_the_opposite_stands_where_the_word_would():
+    claim = "Prices increased sharply"
+    assert feature("antonym", claim, "Prices decreased sharply.") == 1.0
+    assert feature("antonym", claim, "Prices increased sharply.") == 0.0
+    # An opposite away from the claim's other words is not in the word's place.
+    assert feature("antonym", claim, "Wages decreased in May.") == 0.0
+
+
+def test_predicate_missing__is_one_when_the_key_predicate_is_not_stated_even_by_a_synonym():
+    claim = "Kyiv has lost hundreds of tanks"
+    assert feature("predicate_missing", claim, "Kyiv has lost hundreds of tanks.") == 0.0
+    assert feature("predicate_missing", claim, "Tanks were counted in Kyiv.") == 1.0
+    synonym = feature("predicate_missing", "The army seized the city", "The army conquered it.")
+    assert synonym == 0.0
+
+
+def test_predicate_swapped__is_one_when_another_word_stands_in_the_predicate_place():
+    claim = "Kyiv has lost hundreds of tanks"
+    assert feature("predicate_swapped", claim, "Kyiv has seized hundreds of tanks.") == 1.0
+    assert feature("predicate_swapped", claim, "Kyiv has lost hundreds of tanks.") == 0.0
+    # Missing without a stand-in between the claim's words around it: not swapped.
+    assert feature("predicate_swapped", claim, "Tanks were counted in Kyiv.") == 0.0
