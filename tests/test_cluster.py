@@ -16,10 +16,19 @@ from index.opensearch_store import ClusterUnavailable, OpenSearchStore
 from index.records import ArticleFilter
 from index.store import Store
 from lab.gunicorn import free_port
-from tests.conftest import AUTH, SEED_FILES, run_cli, start_server, stop_server
+from tests.conftest import (
+    AUTH,
+    SEED_ARTICLES,
+    SEED_FILES,
+    SEED_SENTENCES,
+    run_cli,
+    start_server,
+    stop_server,
+)
 from tests.opensearch_cluster import harness
 
 pytestmark = pytest.mark.opensearch
+SEEDS = {"articles": SEED_ARTICLES, "sentences": SEED_SENTENCES}
 WAIT = 120  # seconds any one step may take on a busy two-core machine before the test fails
 
 
@@ -122,8 +131,8 @@ def test_the_service_runs_on_the_cluster_and_seeds_it(cluster, opensearch_settin
         ready = server.get("/readyz").json()
         assert ready == {
             "status": "ready",
-            "articles": 2,
-            "sentences": 38,
+            "articles": SEED_ARTICLES,
+            "sentences": SEED_SENTENCES,
             "backend": "opensearch",
             "backend_status": ready["backend_status"],
             "nodes": 3,
@@ -168,13 +177,13 @@ def test_reindex_moves_the_archive_to_the_cluster_and_back(
         "from": "whoosh",
         "to": "opensearch",
         "created": 2,
-        "target": {"articles": 2, "sentences": 38},
+        "target": SEEDS,
     }
     again = run_cli("reindex", "--from", "whoosh", "--to", "opensearch", index_dir=first)
     assert json.loads(again.stdout)["unchanged"] == 2
 
     home = run_cli("reindex", "--from", "opensearch", "--to", "whoosh", index_dir=back)
-    assert json.loads(home.stdout)["target"] == {"articles": 2, "sentences": 38}
+    assert json.loads(home.stdout)["target"] == SEEDS
     originals, copies = Store(first), Store(back)
     for a in originals.list(ArticleFilter(), None, 10).articles:
         assert copies.get(a.id) == originals.get(a.id)
