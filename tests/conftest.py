@@ -35,6 +35,15 @@ SEED_FILES = seed_files()
 #: What the seeds hold once indexed: two articles (a wire story and its copy), 38 sentences.
 SEED_ARTICLES = 2
 SEED_SENTENCES = 38
+#: What /readyz answers for the seeds on the embedded backend.
+READY_ON_SEEDS = {
+    "status": "ready",
+    "articles": SEED_ARTICLES,
+    "sentences": SEED_SENTENCES,
+    "backend": "whoosh",
+    "backend_status": "ok",
+    "nodes": None,
+}
 
 
 _running: list[pytest.Item] = []

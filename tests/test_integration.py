@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from .conftest import AUTH, SEED_ARTICLES, SEED_FILES, SEED_SENTENCES, run_cli
+from .conftest import AUTH, READY_ON_SEEDS, SEED_FILES, run_cli
 
 pytestmark = pytest.mark.slow  # each test starts gunicorn or the lab
 
@@ -19,14 +19,7 @@ def evidence(server, claim, **params):
 
 
 def test_empty_index_is_seeded_and_seed_claim_returns_both_copies(server):
-    assert server.get("/readyz").json() == {
-        "status": "ready",
-        "articles": SEED_ARTICLES,
-        "sentences": SEED_SENTENCES,
-        "backend": "whoosh",
-        "backend_status": "ok",
-        "nodes": None,
-    }
+    assert server.get("/readyz").json() == READY_ON_SEEDS
     items = evidence(server, PESKOV)["evidence"]
     quote = next(e for e in items if "undeniable and non-negotiable" in e["sentence"])
     assert quote["article"]["source"] == "The Moscow Times"
