@@ -30,6 +30,9 @@ def main(argv: list[str] | None = None) -> int:
         "--workdir", type=Path, help="keep the indexes here and reuse them [a temp dir]"
     )
     bench.add_argument("--plot", type=Path, help="also draw the figures into this PNG")
+    bench.add_argument(
+        "--opensearch", metavar="URL", help="also the OpenSearch backend on this cluster"
+    )
     bench.add_argument("--http", action="store_true", help="load the real service with wrk")
     bench.add_argument("--seconds", type=int, default=20, help="HTTP run length [%(default)s]")
     bench.add_argument("--connections", type=int, default=8, help="HTTP clients [%(default)s]")
@@ -59,7 +62,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
             result = bench.run_http(args.corpus, size, args.seconds, args.connections, args.workdir)
             print(bench.format_http(result))
     else:
-        bench.run(args.corpus, sizes, args.queries, args.workdir, args.plot)
+        bench.run(args.corpus, sizes, args.queries, args.workdir, args.plot, args.opensearch)
     return 0
 
 

@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from index.articles import Article, build_article
+from index.backend import ArticleStore
 from index.claims import analyse_claim
 from index.evidence import EvidenceQuery, find_evidence, judge_candidates
 from index.records import ArticleFilter
@@ -276,7 +277,76 @@ def build_ours(corpus: Corpus, path: Path) -> tuple[Store, float | None, float |
     return store, build, cpu
 
 
-def bench_size(corpus_path: Path, size: int, queries: int, workdir: Path) -> list[Row]:
+def build_cluster(corpus: Corpus, url: str) -> tuple[ArticleStore, float | None, float | None]:
+    """The corpus in the OpenSearch cluster at ``url``, loaded now or kept from an earlier run."""
+    from index.backend import OpenSearchSettings
+    from index.opensearch_store import OpenSearchStore
+
+    store = OpenSearchStore(OpenSearchSettings(url=url, prefix=f"bench-{len(corpus.sentences)}"))
+    if store.counts() == {"articles": len(corpus.articles), "sentences": len(corpus.sentences)}:
+        return store, None, None
+    cpu, started = cpu_seconds(), time.perf_counter()
+    store.add_many(corpus.articles)
+    return store, time.perf_counter() - started, cpu_seconds() - cpu
+
+
+def backend_rows(
+    name: str,
+    store: ArticleStore,
+    built: tuple[float | None, float | None],
+    size_mb: float,
+    texts: list[str],
+    reference: list[list[str]],
+    sources: list[list[str]],
+    n: int,
+) -> list[Row]:
+    """Candidates, the judged pool and the whole answer of one backend on the same claims."""
+    snapshot, everything = store.snapshot(), ArticleFilter()
+
+    def candidates(claim: str) -> list[str]:
+        return [h.text for h in snapshot.candidates(analyse_claim(claim).terms, everything, TOP_K)]
+
+    def pool(claim: str) -> list[str]:
+        judged = judge_candidates(store.snapshot(), analyse_claim(claim), EvidenceQuery(claim))
+        return [j.hit.text for j in judged]
+
+    def evidence(claim: str) -> list[str]:
+        return [e.sentence for e in find_evidence(store, EvidenceQuery(claim)).evidence]
+
+    cand_times, cand_answers = timed(candidates, texts)
+    ev_times, ev_answers = timed(evidence, texts)
+    pools = [pool(c) for c in texts]
+    build, cpu = built
+    return [
+        Row(
+            f"{name} find_candidates top {TOP_K}",
+            n,
+            build,
+            cpu,
+            size_mb,
+            peak_rss_mb(),
+            cand_times,
+            share_found(cand_answers, reference),
+            share_found(cand_answers, sources),
+        ),
+        Row(
+            f"{name} find_evidence (API path)",
+            n,
+            build,
+            cpu,
+            size_mb,
+            peak_rss_mb(),
+            ev_times,
+            None,
+            share_found(ev_answers, sources),
+            share_found(pools, sources),
+        ),
+    ]
+
+
+def bench_size(
+    corpus_path: Path, size: int, queries: int, workdir: Path, opensearch: str | None = None
+) -> list[Row]:
     """Build every engine at ``size`` sentences and run the same claims on each."""
     corpus = load_corpus(corpus_path, size)
     claims = make_claims(corpus.sentences, queries)
@@ -292,28 +362,12 @@ def bench_size(corpus_path: Path, size: int, queries: int, workdir: Path) -> lis
         hits = exhaustive.top(analyse_claim(claim).terms, everything, EXACT_K, prune=False)
         return [snapshot.searcher.stored_fields(h.docnum)["text"] for h in hits]
 
-    def candidates(claim: str) -> list[str]:
-        return [h.text for h in snapshot.candidates(analyse_claim(claim).terms, everything, TOP_K)]
-
-    def pool(claim: str) -> list[str]:
-        judged = judge_candidates(snapshot, analyse_claim(claim), EvidenceQuery(claim))
-        return [j.hit.text for j in judged]
-
-    def evidence(claim: str) -> list[str]:
-        return [e.sentence for e in find_evidence(store, EvidenceQuery(claim)).evidence]
-
     # The corpus (a million strings at 1M) is the bench's, not the service's: kept out of the
     # collector's view, its full collections would pause the timed claims for half a second.
     gc.collect()
     gc.freeze()
     exact_times, reference = timed(exact, texts)
-    cand_times, cand_answers = timed(candidates, texts)
-    ev_times, ev_answers = timed(evidence, texts)
-    pools = [pool(c) for c in texts]
-    rss = peak_rss_mb()
-    size_mb = dir_mb(ours)
-    store.close()
-    n = len(corpus.sentences)
+    n, size_mb = len(corpus.sentences), dir_mb(ours)
     rows = [
         Row(
             "exhaustive BM25 (numpy, no pruning)",
@@ -321,35 +375,20 @@ def bench_size(corpus_path: Path, size: int, queries: int, workdir: Path) -> lis
             build,
             cpu,
             size_mb,
-            rss,
+            peak_rss_mb(),
             exact_times,
             1.0,
             share_found(reference, sources),
         ),
-        Row(
-            f"ours find_candidates top {TOP_K}",
-            n,
-            build,
-            cpu,
-            size_mb,
-            rss,
-            cand_times,
-            share_found(cand_answers, reference),
-            share_found(cand_answers, sources),
-        ),
-        Row(
-            "ours find_evidence (API path)",
-            n,
-            build,
-            cpu,
-            size_mb,
-            rss,
-            ev_times,
-            None,
-            share_found(ev_answers, sources),
-            share_found(pools, sources),
-        ),
+        *backend_rows("ours", store, (build, cpu), size_mb, texts, reference, sources, n),
     ]
+    store.close()
+    if opensearch:
+        cluster, *loaded = build_cluster(corpus, opensearch)
+        rows += backend_rows(
+            "opensearch", cluster, tuple(loaded), 0.0, texts, reference, sources, n
+        )
+        cluster.close()
     for name, engine in (("sqlite fts5", Fts5), ("tantivy", Tantivy)):
         started, cpu = time.perf_counter(), cpu_seconds()
         built = engine(workdir, corpus.sentences)
@@ -432,6 +471,7 @@ def run(
     queries: int,
     workdir: Path | None,
     plot_to: Path | None = None,
+    opensearch: str | None = None,
 ) -> list[Row]:
     """Bench every size in turn, printing each size's table as soon as it is measured."""
     rows: list[Row] = []
@@ -440,7 +480,9 @@ def run(
         workdir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="provenance-bench-", dir=workdir) as tmp:
         for size in sizes:
-            size_rows = bench_size(corpus_path, size, queries, workdir if keep else Path(tmp))
+            size_rows = bench_size(
+                corpus_path, size, queries, workdir if keep else Path(tmp), opensearch
+            )
             print(format_rows(size_rows), flush=True)
             rows.extend(size_rows)
     if plot_to is not None:
