@@ -229,7 +229,7 @@ class Row:
     sentences: int
     build_s: float | None  # None: an index kept from an earlier run
     cpu_s: float | None
-    size_mb: float
+    size_mb: float | None  # None: not measured (a cluster's indices)
     rss_mb: float | None
     times: Timings
     exact_top10: float | None  # share of the exhaustive BM25 top 10 found
@@ -294,7 +294,7 @@ def backend_rows(
     name: str,
     store: ArticleStore,
     built: tuple[float | None, float | None],
-    size_mb: float,
+    size_mb: float | None,
     texts: list[str],
     reference: list[list[str]],
     sources: list[list[str]],
@@ -428,8 +428,8 @@ def format_rows(rows: list[Row]) -> str:
         rate = "reused" if r.build_s is None else f"{r.sentences / r.build_s:,.0f}"
         cpu = None if r.cpu_s is None else 1000 * r.cpu_s / r.sentences
         lines.append(
-            f"| {r.sentences:,} | {r.engine} | {rate} | {num(cpu, '.3f')} | {r.size_mb:,.1f} "
-            f"| {num(r.rss_mb, ',.0f')} | {r.times.pct(50):.2f} | {r.times.pct(99):.2f} "
+            f"| {r.sentences:,} | {r.engine} | {rate} | {num(cpu, '.3f')} "
+            f"| {num(r.size_mb, ',.1f')} | {num(r.rss_mb, ',.0f')} | {r.times.pct(50):.2f} | {r.times.pct(99):.2f} "
             f"| {num(t and r.times.pct(50) / t.pct(50), '.1f')}x "
             f"| {num(t and r.times.pct(99) / t.pct(99), '.1f')}x "
             f"| {num(r.exact_top10, '.3f')} | {num(r.source_found, '.3f')} "
