@@ -429,7 +429,8 @@ def format_rows(rows: list[Row]) -> str:
         cpu = None if r.cpu_s is None else 1000 * r.cpu_s / r.sentences
         lines.append(
             f"| {r.sentences:,} | {r.engine} | {rate} | {num(cpu, '.3f')} "
-            f"| {num(r.size_mb, ',.1f')} | {num(r.rss_mb, ',.0f')} | {r.times.pct(50):.2f} | {r.times.pct(99):.2f} "
+            f"| {num(r.size_mb, ',.1f')} | {num(r.rss_mb, ',.0f')} "
+            f"| {r.times.pct(50):.2f} | {r.times.pct(99):.2f} "
             f"| {num(t and r.times.pct(50) / t.pct(50), '.1f')}x "
             f"| {num(t and r.times.pct(99) / t.pct(99), '.1f')}x "
             f"| {num(r.exact_top10, '.3f')} | {num(r.source_found, '.3f')} "
