@@ -21,7 +21,7 @@ from __future__ import annotations
 import math
 import time
 import uuid
-from collections.abc import Hashable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from itertools import islice
@@ -384,7 +384,10 @@ class OpenSearchStore:
 
     def _read(self, ids: Sequence[str]) -> dict[str, _Current | None]:
         """The current article documents (real-time: what was flipped, refreshed or not)."""
-        docs = self.client.mget(index=self.articles, body={"ids": list(ids)})["docs"]
+        docs = _whole(
+            lambda: self.client.mget(index=self.articles, body={"ids": list(ids)})["docs"],
+            lambda docs: next((f"A read failed: {d['error']}" for d in docs if "error" in d), None),
+        )
         return {d["_id"]: _decode(d) if d.get("found") else None for d in docs}
 
     def _search_sentences(
@@ -409,11 +412,11 @@ class OpenSearchStore:
         for term in count:
             query = {"match_all": {}} if term is None else {"term": {TERMS[S.TEXT_FIELD]: term}}
             body += [{}, {"size": 0, "track_total_hits": True, "query": query}]
-        answers = self.client.msearch(index=self.sentences, body=body)["responses"]
+        answers = _whole(
+            lambda: self.client.msearch(index=self.sentences, body=body)["responses"], _partial
+        )
         for answer in answers:  # msearch answers 200 and reports each search's failure inside
             if "error" in answer:
-                if answer.get("status", 500) >= 500:
-                    raise ClusterUnavailable(f"A search failed: {answer['error']}")
                 raise TransportError(answer["status"], str(answer["error"]))
         hits = answers.pop(0)["hits"]["hits"] if size else []
         totals = [a["hits"]["total"]["value"] for a in answers]
@@ -674,3 +677,31 @@ def _batches(items: Iterable[T], size: int) -> Iterator[list[T]]:
     rest = iter(items)
     while batch := list(islice(rest, size)):
         yield batch
+
+
+#: Tries of a read or search whose answer is missing shards: a lost node's primaries are
+#: promoted on their replicas within seconds, and until then an answer would silently lack them.
+WHOLE_TRIES = 12
+
+
+def _whole(fetch: Callable[[], T], missing: Callable[[T], str | None]) -> T:
+    """``fetch()`` again until ``missing`` finds nothing wrong; then ClusterUnavailable."""
+    delay = 0.05
+    for _ in range(WHOLE_TRIES):
+        answer = fetch()
+        problem = missing(answer)
+        if problem is None:
+            return answer
+        time.sleep(delay)  # waiting out a replica's promotion, bounded by WHOLE_TRIES
+        delay = min(2 * delay, 1.0)
+    raise ClusterUnavailable(problem)
+
+
+def _partial(answers: list[dict]) -> str | None:
+    """Why an msearch answer is not whole: a shard that did not answer, or a server error."""
+    for answer in answers:
+        if "error" in answer and answer.get("status", 500) >= 500:
+            return f"A search failed: {answer['error']}"
+        if answer.get("_shards", {}).get("failed"):
+            return f"A search reached {answer['_shards']['successful']} of its shards only."
+    return None
