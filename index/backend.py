@@ -8,6 +8,7 @@ the service and the CLI use an :class:`ArticleStore` for writes, listing and hea
 
 from __future__ import annotations
 
+import math
 import os
 from collections import Counter
 from collections.abc import Hashable, Iterable, Mapping, Sequence
@@ -17,6 +18,11 @@ from typing import Protocol
 
 from .articles import Article
 from .records import ArticleFilter, ArticlePage, Health, SentenceHit, StoredArticle, WriteResult
+
+
+def inverse_document_frequency(sentences: int, df: int) -> float:
+    """``log(sentences / (df + 1)) + 1``: what :meth:`Snapshot.idf` gives, on any backend."""
+    return math.log(max(sentences, 1) / (df + 1)) + 1
 
 
 class Snapshot(Protocol):

@@ -18,7 +18,6 @@ docs/scale-out.md for the exact guarantee.
 
 from __future__ import annotations
 
-import math
 import time
 import uuid
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
@@ -40,7 +39,7 @@ from opensearchpy.exceptions import (
 
 from . import schema as S
 from .articles import Article, published_day
-from .backend import SWEEP_GRACE, OpenSearchSettings
+from .backend import SWEEP_GRACE, OpenSearchSettings, inverse_document_frequency
 from .errors import ArticleConflict, ArticleNotFound, IndexBusy
 from .provenance import attribute_all
 from .records import (
@@ -172,7 +171,7 @@ class OpenSearchSnapshot:
         if uncounted:
             self._counts.update(self._store._search_sentences((), EVERYTHING, 0, uncounted)[1])
         total = max(self._counts[None], 1)
-        return {t: math.log(total / (self._counts[t] + 1)) + 1 for t in terms}
+        return {t: inverse_document_frequency(total, self._counts[t]) for t in terms}
 
     def article(self, article_id: str) -> StoredArticle:
         """The article as pinned by this snapshot, or raise :class:`ArticleNotFound`."""

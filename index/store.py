@@ -16,7 +16,6 @@ in :mod:`index.documents` and the private internals in :mod:`index.whoosh_intern
 from __future__ import annotations
 
 import fcntl
-import math
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -33,6 +32,7 @@ from . import documents
 from . import schema as S
 from . import whoosh_internals as internals
 from .articles import Article
+from .backend import inverse_document_frequency
 from .errors import ArticleConflict, ArticleNotFound, IndexBusy
 from .records import (
     ArticleFilter,
@@ -84,9 +84,9 @@ class Snapshot:
 
     def idf(self, terms: Iterable[str]) -> dict[str, float]:
         """Inverse document frequency of each term among sentence texts (1 for unseen terms)."""
-        count = max(self.searcher.doc_count(), 1)
+        count = self.searcher.doc_count()
         return {
-            t: math.log(count / (self.searcher.doc_frequency(S.TEXT_FIELD, t) + 1)) + 1
+            t: inverse_document_frequency(count, self.searcher.doc_frequency(S.TEXT_FIELD, t))
             for t in terms
         }
 
