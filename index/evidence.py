@@ -171,7 +171,9 @@ def fold_copies(judged: list[Judged]) -> list[list[Judged]]:
     """Group near-identical sentences of different articles; best group first.
 
     Each group's first member is its best-scored sentence, which decides its stance; a sentence
-    joins the first group whose head it repeats. Heads are rows of a term-incidence matrix, so a
+    joins the first group whose head it repeats with the same stance (a near-copy giving another
+    year or denying the claim is not the same statement). Heads are rows of a term-incidence
+    matrix, so a
     sentence meets every head in one gather: one Python comparison per pair was the slowest
     step of an answer.
     """
@@ -186,7 +188,7 @@ def fold_copies(judged: list[Judged]) -> list[list[Judged]]:
         article, count = j.hit.article.id, len(groups)
         shared = heads[:count, cols].sum(axis=1)
         for g in np.flatnonzero(similar_sizes(shared, head_sizes[:count], len(cols))):
-            if article not in articles[g]:
+            if article not in articles[g] and groups[g][0].judgement.stance == j.judgement.stance:
                 groups[g].append(j)
                 articles[g].add(article)
                 break
