@@ -280,9 +280,16 @@ def predicate_missing(r: Reading) -> float:
 def predicate_swapped(r: Reading) -> float:
     """1 when another word stands where the sentence would state the claim's key predicate:
     the claim words on both sides of it are in the sentence, at most SLOT words apart, with
-    no claim word between ("Kyiv has seized hundreds" for "Kyiv has lost hundreds")."""
+    no claim word between ("Kyiv has seized hundreds" for "Kyiv has lost hundreds").
+
+    Only in a sentence that otherwise states most of the claim (SWAP_MIN_STATED): one word
+    changed in the same statement. In a looser paraphrase the word in the slot is more often
+    one the lexicon does not know as a synonym; there the rule blocked true support as often
+    as refutation (docs/quality.md)."""
     key = key_predicate(r.claim)
     if key is None or key in r.matches:
+        return 0.0
+    if r.share(t for t, m in r.matches.items() if m.how != NEIGHBOUR) < SWAP_MIN_STATED:
         return 0.0
     at = next(i for i, w in enumerate(r.claim.words) if key in w.terms)
     slot = _slot(r, at, both=True)
@@ -292,6 +299,9 @@ def predicate_swapped(r: Reading) -> float:
 
 # How many words may stand in for a claim word ("seized back" for "lost").
 SLOT = 2
+# The share of the claim (synonyms included) a sentence must state for a swapped key word to
+# count: above it, the sentence is the claim's statement with a word changed.
+SWAP_MIN_STATED = 0.6
 
 
 def _slot(r: Reading, at: int, both: bool) -> list[Token]:
