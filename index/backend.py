@@ -18,6 +18,7 @@ from typing import Protocol
 
 from .articles import Article
 from .records import ArticleFilter, ArticlePage, Health, SentenceHit, StoredArticle, WriteResult
+from .semantic import Encoder, encoder_for
 
 
 def inverse_document_frequency(sentences: int, df: int) -> float:
@@ -51,6 +52,8 @@ class ArticleStore(Protocol):
     """An archive of articles and their sentences, all-or-nothing per article."""
 
     backend: str
+    #: Set in semantic mode: writes store sentence vectors, answers rank with them.
+    encoder: Encoder | None
 
     def snapshot(self) -> Snapshot: ...
 
@@ -131,12 +134,18 @@ def open_store(
     lock_timeout: float = 10.0,
     procs: int = 1,
     opensearch: OpenSearchSettings | None = None,
+    semantic: bool | None = None,
 ) -> ArticleStore:
-    """Open the archive on ``backend``: a Whoosh directory, or an OpenSearch cluster."""
+    """Open the archive on ``backend``: a Whoosh directory, or an OpenSearch cluster.
+
+    ``semantic`` turns on semantic ranking (``None``: as ``PROVENANCE_SEMANTIC`` says); it
+    raises :class:`~index.semantic.SemanticUnavailable` when its extra is not installed.
+    """
+    encoder = encoder_for(semantic)
     if backend == "whoosh":
         from .store import Store
 
-        return Store(Path(index_dir), lock_timeout=lock_timeout, procs=procs)
+        return Store(Path(index_dir), lock_timeout=lock_timeout, procs=procs, encoder=encoder)
     if backend == "opensearch":
         try:
             from .opensearch_store import OpenSearchStore
@@ -145,7 +154,7 @@ def open_store(
                 "The opensearch backend needs opensearch-py: "
                 "pip install 'fact-provenance[opensearch]'"
             ) from exc
-        return OpenSearchStore(opensearch or OpenSearchSettings.from_env())
+        return OpenSearchStore(opensearch or OpenSearchSettings.from_env(), encoder=encoder)
     raise ValueError(f"Unknown backend {backend!r}; one of {', '.join(BACKENDS)}.")
 
 

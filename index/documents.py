@@ -24,10 +24,13 @@ def article_key(article_id: str) -> str:
     return f"a:{article_id}"
 
 
-def encode(article: Article, digest: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+def encode(
+    article: Article, digest: str, vectors: list[bytes] | None = None
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """The article's own document and one document per sentence, ready for ``add_document``.
 
-    ``digest`` is ``article.content_hash()``, which the writer has worked out already.
+    ``digest`` is ``article.content_hash()``, which the writer has worked out already;
+    ``vectors``, in semantic mode, each sentence's embedding (:func:`index.semantic.embed`).
     """
     sentences = split_sentences(article.text)
     common = {S.ARTICLE_ID: article.id, S.SOURCE_KEY: S.source_key(article.source)}
@@ -45,7 +48,11 @@ def encode(article: Article, digest: str) -> tuple[dict[str, Any], list[dict[str
         S.KIND: S.ARTICLE_KIND,
         S.PAYLOAD: json.dumps(payload),
     }
-    return own, list(_sentence_documents(article, sentences, common))
+    docs = list(_sentence_documents(article, sentences, common))
+    if vectors is not None:
+        for doc, vector in zip(docs, vectors, strict=True):
+            doc[S.VECTOR] = vector
+    return own, docs
 
 
 def _sentence_documents(
@@ -96,4 +103,5 @@ def decode_sentence(fields: dict[str, Any], score: float) -> SentenceHit:
         span=(start, end),
         said=Attribution(said[0], bool(said[1])) if said else None,
         score=score,
+        vector=fields.get(S.VECTOR),
     )

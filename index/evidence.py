@@ -14,6 +14,8 @@ from .backend import ArticleStore, Snapshot
 from .claims import Claim, analyse_claim
 from .provenance import Attribution, attribute, similar_sizes
 from .records import ArticleFilter, ArticleRef, SentenceHit, Stance, StoredArticle
+from .semantic import Encoder, pack, sentence_input
+from .semantic import similarities as semantic_similarities
 from .support import (
     SUPPORTS,
     Cover,
@@ -119,7 +121,7 @@ def find_evidence(store: ArticleStore, query: EvidenceQuery) -> EvidenceResult:
     started = time.perf_counter()
     claim = analyse_claim(query.claim)
     snapshot = store.snapshot()  # one view for candidates and their articles
-    judged = judge_candidates(snapshot, claim, query)
+    judged = judge_candidates(snapshot, claim, query, store.encoder)
     groups = [
         g
         for g in fold_copies(judged)
@@ -136,9 +138,13 @@ def find_evidence(store: ArticleStore, query: EvidenceQuery) -> EvidenceResult:
     )
 
 
-def judge_candidates(snapshot: Snapshot, claim: Claim, query: EvidenceQuery) -> list[Judged]:
-    """The index's candidate sentences for the claim within the query's filters, judged."""
+def judge_candidates(
+    snapshot: Snapshot, claim: Claim, query: EvidenceQuery, encoder: Encoder | None = None
+) -> list[Judged]:
+    """The index's candidate sentences for the claim within the query's filters, judged (with
+    their cosine to the claim when ``encoder`` is given: semantic mode)."""
     hits = snapshot.candidates(claim.terms, query.where, max(CANDIDATE_POOL, 3 * query.limit))
+    similarities = _similarities(encoder, claim, hits) if encoder else [None] * len(hits)
     idf = snapshot.idf(claim.terms)
     best = max((h.score for h in hits), default=0.0) or 1.0
     articles: dict[str, StoredArticle] = {}
@@ -151,9 +157,14 @@ def judge_candidates(snapshot: Snapshot, claim: Claim, query: EvidenceQuery) -> 
             articles[hit.article.id] = snapshot.article(hit.article.id)
         return articles[hit.article.id].sentences[hit.index - 1].text
 
-    judged = [_judge(claim, h, idf, h.score / best, before(h)) for h in hits]
+    judged = [
+        _judge(claim, h, idf, h.score / best, before(h), sim)
+        for h, sim in zip(hits, similarities, strict=True)
+    ]
     stances = within_reach(
-        [j.judgement.score for j in judged], [j.judgement.stance for j in judged], model().relative
+        [j.judgement.score for j in judged],
+        [j.judgement.stance for j in judged],
+        model(encoder is not None).relative,
     )
     for j, st in zip(judged, stances, strict=True):
         j.judgement = replace(j.judgement, stance=st)
@@ -161,10 +172,27 @@ def judge_candidates(snapshot: Snapshot, claim: Claim, query: EvidenceQuery) -> 
 
 
 def _judge(
-    claim: Claim, hit: SentenceHit, idf: dict[str, float], retrieval: float, before: str | None
+    claim: Claim,
+    hit: SentenceHit,
+    idf: dict[str, float],
+    retrieval: float,
+    before: str | None,
+    similarity: float | None,
 ) -> Judged:
-    view = SentenceView.of(hit.text, hit.article.title, hit.speaker, retrieval, before)
+    view = SentenceView.of(hit.text, hit.article.title, hit.speaker, retrieval, before, similarity)
     return Judged(hit, view, judge(claim, view, idf))
+
+
+def _similarities(encoder: Encoder, claim: Claim, hits: list[SentenceHit]) -> list[float]:
+    """The claim's cosine with each hit; a sentence stored without a vector (indexed before
+    semantic mode was on) is embedded now."""
+    missing = [i for i, h in enumerate(hits) if h.vector is None]
+    texts = [claim.text] + [sentence_input(hits[i].article.title, hits[i].text) for i in missing]
+    vectors = encoder.encode(texts)
+    stored = [h.vector for h in hits]
+    for i, v in zip(missing, vectors[1:], strict=True):
+        stored[i] = pack(v)
+    return [round(float(c), 4) for c in semantic_similarities(vectors[0], stored)]
 
 
 def fold_copies(judged: list[Judged]) -> list[list[Judged]]:

@@ -18,6 +18,7 @@ docs/scale-out.md for the exact guarantee.
 
 from __future__ import annotations
 
+import base64
 import time
 import uuid
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
@@ -38,6 +39,7 @@ from opensearchpy.exceptions import (
 )
 
 from . import schema as S
+from . import semantic
 from .articles import Article, published_day
 from .backend import SWEEP_GRACE, OpenSearchSettings, inverse_document_frequency
 from .errors import ArticleConflict, ArticleNotFound, IndexBusy
@@ -54,6 +56,7 @@ from .records import (
     WriteStatus,
 )
 from .search import FIELD_BOOSTS
+from .semantic import Encoder
 from .sentences import Sentence, split_sentences
 
 T = TypeVar("T")
@@ -66,6 +69,9 @@ WIDEN = 4
 TERMS = {field: f"{field}_terms" for field in FIELD_BOOSTS}
 GENERATION_DOC = "generation"
 EVERYTHING = ArticleFilter()
+VECTOR = S.VECTOR
+#: A sentence's embedding (semantic mode): base64 in the source, neither indexed nor searched.
+VECTOR_MAPPING = {"type": "binary"}
 
 
 class ClusterUnavailable(IndexBusy):
@@ -201,6 +207,7 @@ class OpenSearchSnapshot:
             span=tuple(src[S.SPAN]),
             said=Attribution(said["speaker"], said["quoted"]) if said else None,
             score=hit["_score"],
+            vector=base64.b64decode(src["vector"]) if src.get("vector") else None,
         )
 
 
@@ -209,8 +216,9 @@ class OpenSearchStore:
 
     backend = "opensearch"
 
-    def __init__(self, settings: OpenSearchSettings) -> None:
+    def __init__(self, settings: OpenSearchSettings, encoder: Encoder | None = None) -> None:
         self.settings = settings
+        self.encoder = encoder
         self.client = OpenSearch(
             hosts=settings.hosts,
             http_auth=(settings.username, settings.password) if settings.username else None,
@@ -451,6 +459,9 @@ class OpenSearchStore:
         generations = {article_id: uuid.uuid4().hex for article_id in plans}
         spans: dict[str, list[list[int]]] = {}
         written = int(time.time() * 1000)
+        vectors = (
+            semantic.embed(self.encoder, [a for a, _ in plans.values()]) if self.encoder else {}
+        )
 
         def actions() -> Iterator[dict]:
             # Consumed while earlier chunks are in flight: analysis overlaps the indexing.
@@ -458,7 +469,12 @@ class OpenSearchStore:
                 sentences = split_sentences(article.text)
                 spans[article_id] = [[s.start, s.end] for s in sentences]
                 yield from _sentence_actions(
-                    self.sentences, article, sentences, generations[article_id], written
+                    self.sentences,
+                    article,
+                    sentences,
+                    generations[article_id],
+                    written,
+                    vectors.get(article.content_hash()),
                 )
 
         self._bulk(actions())
@@ -600,6 +616,7 @@ class OpenSearchStore:
                     S.SPAN: {"type": "integer", "index": False},
                     "said": stored_only,
                     "written": {"type": "date", "format": "epoch_millis"},
+                    VECTOR: VECTOR_MAPPING,
                 },
             },
         }
@@ -627,16 +644,25 @@ class OpenSearchStore:
             except RequestError as exc:
                 if exc.error != "resource_already_exists_exception":
                     raise
+        # Indices made before vectors existed get their field (adding a field is allowed).
+        self.client.indices.put_mapping(
+            index=self.sentences, body={"properties": {VECTOR: VECTOR_MAPPING}}
+        )
         self.client.cluster.health(
             index=[self.sentences, self.articles, self.meta], wait_for_status="yellow"
         )
 
 
 def _sentence_actions(
-    index: str, article: Article, sentences: list[Sentence], generation: str, written: int
+    index: str,
+    article: Article,
+    sentences: list[Sentence],
+    generation: str,
+    written: int,
+    vectors: list[bytes] | None = None,
 ) -> Iterator[dict]:
     """Bulk actions indexing the sentences of ``article`` under ``generation`` (at ``written``,
-    epoch milliseconds)."""
+    epoch milliseconds), with each sentence's vector in semantic mode."""
     common = {
         "_index": index,
         S.ARTICLE_ID: article.id,
@@ -646,7 +672,9 @@ def _sentence_actions(
         S.DAY: published_day(article.published),
         TERMS[S.TITLE]: analysed(article.title),
     }
-    for s, said in zip(sentences, attribute_all([s.text for s in sentences]), strict=True):
+    said_all = attribute_all([s.text for s in sentences])
+    vectors = vectors or [None] * len(sentences)
+    for s, said, vector in zip(sentences, said_all, vectors, strict=True):
         yield {
             "_id": _sentence_id(article.id, generation, s.index),
             **common,
@@ -656,6 +684,7 @@ def _sentence_actions(
             S.SENTENCE_INDEX: s.index,
             S.SPAN: [s.start, s.end],
             "said": {"speaker": said.speaker, "quoted": said.quoted} if said else None,
+            **({VECTOR: base64.b64encode(vector).decode()} if vector else {}),
         }
 
 

@@ -6,7 +6,7 @@ the CLI read the same objects whichever backend holds the archive.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 from .articles import Article
@@ -129,6 +129,8 @@ class SentenceHit:
     span: tuple[int, int]
     said: Attribution | None
     score: float
+    #: Its embedding as stored (int8 bytes), when it was indexed in semantic mode.
+    vector: bytes | None = field(default=None, repr=False, compare=False)
 
     @property
     def speaker(self) -> str | None:

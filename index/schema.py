@@ -34,6 +34,7 @@ SENTENCE_INDEX = "sentence_index"
 SPAN = "span"
 META = "meta"
 PAYLOAD = "payload"
+VECTOR = "vector"  # the sentence embedding, in semantic mode (index.semantic)
 
 ARTICLE_KIND = "article"
 SENTENCE_KIND = "sentence"
@@ -259,6 +260,7 @@ def build_schema() -> Schema:
             SPAN: STORED,
             META: STORED,
             PAYLOAD: STORED,
+            VECTOR: STORED,
         }
     )
 

@@ -23,12 +23,13 @@ from functools import cached_property
 from pathlib import Path
 
 from whoosh import index as whoosh_index
+from whoosh.fields import STORED
 from whoosh.index import LockError
 from whoosh.query import And, Term, TermRange
 from whoosh.searching import Searcher
 from whoosh.writing import IndexWriter
 
-from . import documents
+from . import documents, semantic
 from . import schema as S
 from . import whoosh_internals as internals
 from .articles import Article
@@ -44,6 +45,7 @@ from .records import (
     WriteStatus,
 )
 from .search import Retrieval, filter_query
+from .semantic import Encoder
 
 #: Articles per commit with one writer process, and with several: each multi-process commit
 #: starts the processes and leaves one segment per process, so bulk loads commit rarely.
@@ -107,6 +109,8 @@ class Store:
     procs: int = 1
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _snapshot: Snapshot | None = field(default=None, repr=False)
+    #: Semantic mode: every sentence written gets its embedding (see :mod:`index.semantic`).
+    encoder: Encoder | None = None
     backend = "whoosh"
 
     def __post_init__(self) -> None:
@@ -119,6 +123,15 @@ class Store:
                 self.ix = whoosh_index.open_dir(str(self.path))
             else:
                 self.ix = whoosh_index.create_in(str(self.path), S.build_schema())
+            if self.encoder is not None and S.VECTOR not in self.ix.schema:
+                self._add_vector_field()
+
+    def _add_vector_field(self) -> None:
+        """An index made before vectors existed gets their field, so semantic writes can store
+        them; its sentences so far have none and are embedded when a claim meets them."""
+        with self._writer() as writer:
+            writer.add_field(S.VECTOR, STORED)
+        self.ix = whoosh_index.open_dir(str(self.path))
 
     # --- reading -----------------------------------------------------------------------------
 
@@ -194,9 +207,10 @@ class Store:
         for batch in _batches(articles, batch_size or self.batch_size):
             # Not ``with writer``: its exit does not cancel when commit itself raises
             # (WriteIncomplete), which would leave the lock held and the segments half made.
+            vectors = self._vectors(batch)  # before the lock: the slow part of a semantic write
             writer = self._writer()
             try:
-                results.extend(_write_batch(writer, batch, replace))
+                results.extend(_write_batch(writer, batch, replace, self.encoder, vectors))
                 writer.commit()
             except BaseException:
                 writer.cancel()
@@ -205,6 +219,18 @@ class Store:
             with self._writer(procs=1) as writer:
                 writer.mergetype = internals.merge_smallest(MAX_SEGMENTS)
         return results
+
+    def _vectors(self, batch: list[Article]) -> dict[str, list[bytes]] | None:
+        """In semantic mode, the sentence vectors of the batch's new or changed articles."""
+        if self.encoder is None:
+            return None
+        searcher = self.snapshot().searcher
+        changed = []
+        for article in batch:
+            stored = _stored_article(searcher, article.id)
+            if stored is None or stored.content_hash != article.content_hash():
+                changed.append(article)
+        return semantic.embed(self.encoder, changed)
 
     @property
     def batch_size(self) -> int:
@@ -247,8 +273,18 @@ class Store:
         self.ix.close()
 
 
-def _write_batch(writer: IndexWriter, batch: list[Article], replace: bool) -> list[WriteResult]:
-    """Plan every article of the batch first, so a conflict leaves the batch unwritten."""
+def _write_batch(
+    writer: IndexWriter,
+    batch: list[Article],
+    replace: bool,
+    encoder: Encoder | None = None,
+    vectors: dict[str, list[bytes]] | None = None,
+) -> list[WriteResult]:
+    """Plan every article of the batch first, so a conflict leaves the batch unwritten.
+
+    ``vectors`` (semantic mode) holds the sentence vectors by content hash; an article another
+    writer changed since they were computed is embedded here.
+    """
     searcher = writer.searcher()
     planned: dict[str, tuple[Article, str, str]] = {}
     results = []
@@ -265,19 +301,27 @@ def _write_batch(writer: IndexWriter, batch: list[Article], replace: bool) -> li
         status = WriteStatus.REPLACED if current_hash is not None else WriteStatus.CREATED
         planned[article.id] = (article, status, digest)
         results.append(WriteResult(article.id, status, -1))
+    if encoder is not None:
+        vectors = dict(vectors or {})
+        missed = [a for a, _, digest in planned.values() if digest not in vectors]
+        vectors.update(semantic.embed(encoder, missed))
     counts = {}
     for article, status, digest in planned.values():
         if status == WriteStatus.REPLACED:
             writer.delete_by_term(S.ARTICLE_ID, article.id)
-        counts[article.id] = _add_documents(writer, article, digest)
+        counts[article.id] = _add_documents(writer, article, digest, vectors)
     return [
         r if r.status == WriteStatus.UNCHANGED else WriteResult(r.id, r.status, counts[r.id])
         for r in results
     ]
 
 
-def _add_documents(writer: IndexWriter, article: Article, digest: str) -> int:
-    own, sentences = documents.encode(article, digest)
+def _add_documents(
+    writer: IndexWriter, article: Article, digest: str, vectors: dict[str, list[bytes]] | None
+) -> int:
+    own, sentences = documents.encode(
+        article, digest, vectors[digest] if vectors is not None else None
+    )
     writer.add_document(**own)
     for sentence in sentences:
         writer.add_document(**sentence)

@@ -67,6 +67,8 @@ class SentenceView:
     speaker: str | None = None
     neighbour: tuple[Token, ...] = ()  # the sentence before, when this one refers back to it
     neighbour_text: str = ""
+    #: The claim's cosine with the sentence, in semantic mode (index.semantic); else None.
+    similarity: float | None = None
 
     @classmethod
     def of(
@@ -76,6 +78,7 @@ class SentenceView:
         speaker: str | None = None,
         retrieval: float = 1.0,
         before: str | None = None,
+        similarity: float | None = None,
     ) -> SentenceView:
         """The view of a sentence; ``before`` is read with it when it opens by referring back."""
         near = before if before and refers_back(text) else ""
@@ -88,6 +91,7 @@ class SentenceView:
             speaker,
             analyse(near),
             near,
+            similarity,
         )
 
     @cached_property
@@ -212,6 +216,12 @@ def retrieval(r: Reading) -> float:
     return r.s.retrieval
 
 
+def similarity(r: Reading) -> float:
+    """The claim's cosine with the sentence (its title before it), in semantic mode; the
+    lexical model has no weight for it."""
+    return r.s.similarity or 0.0
+
+
 def order(r: Reading) -> float:
     """Share of adjacent claim-term pairs that occur within three positions, in order."""
     pairs = list(zip(r.claim.tokens, r.claim.tokens[1:], strict=False))
@@ -332,6 +342,7 @@ FEATURES = {
     "synonym_coverage": synonym_coverage,
     "title_coverage": title_coverage,
     "retrieval": retrieval,
+    "similarity": similarity,
     "order": order,
     "negation_mismatch": negation_mismatch,
     "number_conflict": number_conflict,
@@ -368,12 +379,33 @@ class Model:
 
 
 WEIGHTS_FILE = Path(__file__).with_name("support_weights.json")
+#: The model of semantic mode: the same features plus ``similarity``.
+SEMANTIC_WEIGHTS_FILE = Path(__file__).with_name("support_weights_semantic.json")
 
 
-@cache
-def model() -> Model:
-    """The shipped model, fitted on even Climate-FEVER claims by ``provenance eval --train``."""
-    return Model(**json.loads(WEIGHTS_FILE.read_text()))
+def weights_file(semantic: bool) -> Path:
+    """Where the model of the lexical or the semantic mode is kept."""
+    return SEMANTIC_WEIGHTS_FILE if semantic else WEIGHTS_FILE
+
+
+_models: dict[bool, Model] = {}
+
+
+def model(semantic: bool = False) -> Model:
+    """The model of a mode: the shipped one, fitted on even Climate-FEVER claims by
+    ``python -m lab eval climate-fever PATH --train``, unless :func:`use_model` set another."""
+    if semantic not in _models:
+        _models[semantic] = Model(**json.loads(weights_file(semantic).read_text()))
+    return _models[semantic]
+
+
+def use_model(m: Model | None, semantic: bool = False) -> None:
+    """Judge with ``m`` in this process from now on (``None``: the shipped file again); the
+    lab's sweeps try models without writing them."""
+    if m is None:
+        _models.pop(semantic, None)
+    else:
+        _models[semantic] = m
 
 
 _NUMBER = re.compile(r"(?<![\w.])(?<![A-Za-z]-)\d[\d,]*(?:\.\d+)?(?![\d])")
@@ -568,7 +600,7 @@ def judge(claim: Claim, s: SentenceView, idf: dict[str, float]) -> Judgement:
 def _judge_part(claim: Claim, s: SentenceView, idf: dict[str, float]) -> Judgement:
     r = Reading(claim, s, idf)
     feats = {name: fn(r) for name, fn in FEATURES.items()}
-    m = model()
+    m = model(s.similarity is not None)
     score = m.score(feats)
     return Judgement(round(score, 4), stance(feats, score, m.threshold), feats, r.matches)
 

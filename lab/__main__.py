@@ -20,6 +20,16 @@ def main(argv: list[str] | None = None) -> int:
     evaluate.add_argument(
         "--train", action="store_true", help="fit the support model on the even half first"
     )
+    evaluate.add_argument(
+        "--semantic",
+        action="store_true",
+        help="semantic mode: sentence vectors and the semantic model (needs the semantic extra)",
+    )
+    evaluate.add_argument(
+        "--plot",
+        type=Path,
+        help="instead, draw recall against REFUTES-as-supports as the floor moves, both modes",
+    )
     evaluate.set_defaults(run=cmd_eval)
 
     bench = sub.add_parser("bench", help="speed and recall against SQLite FTS5 and tantivy")
@@ -33,6 +43,9 @@ def main(argv: list[str] | None = None) -> int:
     bench.add_argument(
         "--opensearch", metavar="URL", help="also the OpenSearch backend on this cluster"
     )
+    bench.add_argument(
+        "--semantic", action="store_true", help="also ours in semantic mode (the semantic extra)"
+    )
     bench.add_argument("--http", action="store_true", help="load the real service with wrk")
     bench.add_argument("--seconds", type=int, default=20, help="HTTP run length [%(default)s]")
     bench.add_argument("--connections", type=int, default=8, help="HTTP clients [%(default)s]")
@@ -44,11 +57,14 @@ def main(argv: list[str] | None = None) -> int:
 
 def cmd_eval(args: argparse.Namespace) -> int:
     """Print SPEC §7 figures for both halves of the dataset (index in a temporary directory)."""
-    from .evaluate import evaluate, train
+    from .evaluate import evaluate, plot_curves, train
 
+    if args.plot:
+        plot_curves(args.path, args.plot)
+        return 0
     if args.train:
-        train(args.path)
-    evaluate(args.path)
+        train(args.path, semantic=args.semantic)
+    evaluate(args.path, semantic=args.semantic)
     return 0
 
 
@@ -62,7 +78,15 @@ def cmd_bench(args: argparse.Namespace) -> int:
             result = bench.run_http(args.corpus, size, args.seconds, args.connections, args.workdir)
             print(bench.format_http(result))
     else:
-        bench.run(args.corpus, sizes, args.queries, args.workdir, args.plot, args.opensearch)
+        bench.run(
+            args.corpus,
+            sizes,
+            args.queries,
+            args.workdir,
+            args.plot,
+            args.opensearch,
+            args.semantic,
+        )
     return 0
 
 

@@ -25,13 +25,31 @@ from index import schema as S
 from index.articles import Article, build_article
 from index.claims import analyse_claim
 from index.evidence import EvidenceQuery, find_evidence, judge_candidates
+from index.semantic import SemanticUnavailable, encoder_for
 from index.store import Store
-from index.support import FEATURES, SUPPORTS, WEIGHTS_FILE, Model
+from index.support import FEATURES, SUPPORTS, Model, use_model, weights_file
 from index.support import model as support_model
 
 SOURCE = "Wikipedia"
 #: Training writes the model into the source tree, never into an installed package.
-SOURCE_WEIGHTS = Path(__file__).resolve().parent.parent / "index" / WEIGHTS_FILE.name
+SOURCE_TREE = Path(__file__).resolve().parent.parent / "index"
+
+
+def source_weights(semantic: bool) -> Path:
+    """The source tree's model file of a mode (lexical or semantic)."""
+    return SOURCE_TREE / weights_file(semantic).name
+
+
+def features_of(semantic: bool) -> list[str]:
+    """The features a mode's model weighs: the lexical one has no ``similarity``."""
+    return [n for n in FEATURES if semantic or n != "similarity"]
+
+
+def open_dataset_store(path: str, semantic: bool) -> Store:
+    """A fresh store for the dataset, in the mode asked for."""
+    return Store(path, encoder=encoder_for(semantic))
+
+
 PARAGRAPH_BREAK = "\n\n"
 # The supports threshold is chosen among these on the training claims' real answers; the answer
 # must average at most MAX_MEAN_ANSWER sentences: short enough to read.
@@ -231,16 +249,19 @@ def halves(cases: list[Case]) -> dict[str, list[Case]]:
     }
 
 
-def evaluate(path: Path, out: Callable[[str], None] = print) -> dict[str, dict[str, Metrics]]:
+def evaluate(
+    path: Path, out: Callable[[str], None] = print, semantic: bool = False
+) -> dict[str, dict[str, Metrics]]:
     """Index the dataset in a temporary store, then report every system on both halves."""
     data = read_climate_fever(path)
     with tempfile.TemporaryDirectory(prefix="climate-fever-") as tmp:
-        store = Store(tmp)
+        store = open_dataset_store(tmp, semantic)
         try:
             where, indexed = index_dataset(store, data)
             out(
                 f"{len(data.cases)} claims; {len(data.sentences)} evidence sentences indexed as "
-                f"{indexed} sentences of {len({a for a, _ in where})} articles"
+                f"{indexed} sentences of {len({a for a, _ in where})} articles; "
+                f"ranking: {'semantic' if semantic else 'lexical'}"
             )
             systems = {
                 "pipeline": pipeline(store, where),
@@ -271,7 +292,8 @@ def training_rows(store: Store, where: dict[tuple[str, int], str], cases: Iterab
     rows: list[tuple[dict[str, float], int, int, bool]] = []
     for i, case in enumerate(cases):
         claim = analyse_claim(case.claim)
-        for j in judge_candidates(store.snapshot(), claim, EvidenceQuery(case.claim)):
+        query = EvidenceQuery(case.claim)
+        for j in judge_candidates(store.snapshot(), claim, query, store.encoder):
             key = where[(j.hit.article.id, j.hit.index)]
             rows.append((j.judgement.features, int(key in case.supports), i, key in case.refutes))
     return rows
@@ -318,23 +340,23 @@ def _solve(a: list[list[float]], b: list[float]) -> list[float]:
     return x
 
 
-def train(path: Path, out: Callable[[str], None] = print) -> Model:
-    """Fit the support model on the even half and write it to :data:`SOURCE_WEIGHTS`."""
+def train(path: Path, out: Callable[[str], None] = print, semantic: bool = False) -> Model:
+    """Fit the mode's support model on the even half and write it to :func:`source_weights`."""
     data = read_climate_fever(path)
     cases = halves(data.cases)["even"]
     with tempfile.TemporaryDirectory(prefix="climate-fever-") as tmp:
-        store = Store(tmp)
+        store = open_dataset_store(tmp, semantic)
         try:
             where, _ = index_dataset(store, data)
             rows = training_rows(store, where, cases)
-            names = list(FEATURES)
+            names = features_of(semantic)
             w = fit_logistic([[f[n] for n in names] for f, *_ in rows], [y for _, y, *_ in rows])
             fitted = Model(w[0], dict(zip(names, w[1:], strict=True)), 0.0, RELATIVE)
             out(f"{len(rows)} candidates of {len(cases)} even claims; weights {fitted.weights}")
             model = choose_threshold(store, where, cases, fitted, out)
         finally:
             store.close()
-    out(f"threshold {model.threshold}; wrote {SOURCE_WEIGHTS}")
+    out(f"threshold {model.threshold}; wrote {source_weights(semantic)}")
     return model
 
 
@@ -349,22 +371,104 @@ def choose_threshold(
     :data:`MAX_MEAN_ANSWER` items and finds the most SUPPORTS less REFUTES sentences.
 
     Measured on the service's real answers (folded copies, the per-claim cut and the limit
-    included); the chosen model is left in :data:`SOURCE_WEIGHTS`.
+    included); the chosen model is left in :func:`source_weights`.
     """
+    semantic = store.encoder is not None
     best: tuple[float, Model] | None = None
     for threshold in THRESHOLDS:
         model = replace(fitted, threshold=threshold)
-        _install(model)
+        _install(model, semantic)
         m = run(cases, pipeline(store, where))
         out(f"threshold {threshold}: {Metrics.HEADER.strip()}\n{' ' * 17}{m.row()}")
         gain = m.recall_answer - m.refutes_returned
         if m.mean_answer_length <= MAX_MEAN_ANSWER and (best is None or gain > best[0]):
             best = (gain, model)
     chosen = best[1] if best else replace(fitted, threshold=THRESHOLDS[-1])
-    _install(chosen)
+    _install(chosen, semantic)
     return chosen
 
 
-def _install(model: Model) -> None:
-    SOURCE_WEIGHTS.write_text(model.to_json())
-    support_model.cache_clear()
+def _install(model: Model, semantic: bool) -> None:
+    source_weights(semantic).write_text(model.to_json())
+    use_model(None, semantic)
+
+
+# --- the trade-off curve ----------------------------------------------------------------------
+
+#: Support floors the curve sweeps: from nearly every candidate to nearly none.
+CURVE_FLOORS = (0.002, 0.005, 0.01, 0.02, 0.035, 0.05, 0.1, 0.2, 0.4)
+
+
+def curve(
+    store: Store, where: dict[tuple[str, int], str], cases: Sequence[Case]
+) -> list[tuple[float, Metrics]]:
+    """The default answer's metrics as the support floor moves, the model otherwise as shipped
+    (tried in memory: nothing is written)."""
+    semantic = store.encoder is not None
+    shipped = support_model(semantic)
+    points = []
+    try:
+        for floor in CURVE_FLOORS:
+            use_model(replace(shipped, threshold=floor), semantic)
+            points.append((floor, run(cases, pipeline(store, where))))
+    finally:
+        use_model(None, semantic)
+    return points
+
+
+def plot_curves(path: Path, png: Path, out: Callable[[str], None] = print) -> None:
+    """Recall of the default answer against REFUTES returned as supports, on the odd half, as
+    the floor moves: the lexical mode, and the semantic one when its extra is installed."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    data = read_climate_fever(path)
+    odd = halves(data.cases)["odd"]
+    modes = [False] + ([True] if semantic_installed() else [])
+    fig, ax = plt.subplots(figsize=(6.4, 4.4))
+    for semantic in modes:
+        name = "semantic" if semantic else "lexical"
+        with tempfile.TemporaryDirectory(prefix="climate-fever-") as tmp:
+            store = open_dataset_store(tmp, semantic)
+            try:
+                where, _ = index_dataset(store, data)
+                points = curve(store, where, odd)
+                shipped = support_model(semantic).threshold
+            finally:
+                store.close()
+        out(f"{name}: floor {Metrics.HEADER.strip()}")
+        for floor, m in points:
+            out(f"{name}: {floor:<5} {m.row()}")
+        xs = [m.refutes_returned for _, m in points]
+        ys = [m.recall_answer for _, m in points]
+        line = ax.plot(xs, ys, marker="o", label=f"{name} (floor swept)")[0]
+        for floor, m in points:
+            if floor == shipped:
+                ax.plot(
+                    [m.refutes_returned],
+                    [m.recall_answer],
+                    marker="*",
+                    markersize=16,
+                    color=line.get_color(),
+                    label=f"{name} as shipped (floor {floor})",
+                )
+    ax.axvline(0.10, color="grey", linestyle=":", label="target: REFUTES ≤ 0.10")
+    ax.axhline(0.50, color="grey", linestyle="--", label="target: recall ≥ 0.50")
+    ax.set_xlabel("REFUTES sentences returned as supports (share, odd half)")
+    ax.set_ylabel("recall of SUPPORTS sentences in the default answer")
+    ax.set_title("Climate-FEVER, held-out odd half: the support floor's trade-off")
+    ax.legend(fontsize=8, loc="lower right")
+    fig.tight_layout()
+    fig.savefig(png, dpi=110)
+    out(f"wrote {png}")
+
+
+def semantic_installed() -> bool:
+    """Whether the semantic extra can be loaded here."""
+    try:
+        encoder_for(True)
+    except SemanticUnavailable:
+        return False
+    return True

@@ -6,6 +6,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from index import semantic
 from index.backend import BACKENDS, OpenSearchSettings
 
 
@@ -25,6 +26,8 @@ class Config:
     backend: str = "whoosh"
     index_dir: Path = Path("var/index")
     opensearch: OpenSearchSettings = field(default_factory=OpenSearchSettings)
+    #: Semantic ranking (the ``semantic`` extra): sentence vectors at ingest, cosine in the model.
+    semantic: bool = False
     api_keys: tuple[str, ...] = ()
     read_keys_required: bool = False
     max_claim_chars: int = 2_000
@@ -48,6 +51,7 @@ class Config:
         return cls(
             backend=backend,
             opensearch=OpenSearchSettings.from_env(env),
+            semantic=semantic.wanted(env),
             index_dir=Path(env.get("PROVENANCE_INDEX_DIR", str(default.index_dir))),
             api_keys=_keys(env.get("PROVENANCE_API_KEYS")),
             read_keys_required=_flag(env.get("PROVENANCE_READS_REQUIRE_KEY")),

@@ -32,6 +32,7 @@ def readyz() -> dict:
         "backend": health.backend,
         "backend_status": health.status,
         "nodes": health.nodes,
+        "ranking": "semantic" if store().encoder else "lexical",
     }
 
 

@@ -391,6 +391,14 @@ class ReadySchema(Schema):
     nodes = fields.Int(
         allow_none=True, metadata={"description": "OpenSearch: nodes in the cluster (else null)."}
     )
+    ranking = fields.Str(
+        required=True,
+        metadata={
+            "enum": ["lexical", "semantic"],
+            "description": "`semantic` when sentence embeddings rank the answers "
+            "(PROVENANCE_SEMANTIC=on, docs/quality.md); else `lexical`.",
+        },
+    )
 
 
 class ProblemSchema(Schema):

@@ -20,6 +20,7 @@ def init_store(app: Flask) -> ArticleStore:
         index_dir=config.index_dir,
         lock_timeout=config.lock_timeout,
         opensearch=config.opensearch,
+        semantic=config.semantic,
     )
     app.extensions[ANSWERS_KEY] = AnswerCache(config.answer_cache)
     return app.extensions[KEY]

@@ -20,6 +20,7 @@ from flask import Flask
 
 from index import cli
 from index.ingest import seed_files, seed_if_new
+from index.semantic import encoder_for
 from index.store import Store
 from lab import gunicorn
 from lab.gunicorn import Server
@@ -43,6 +44,7 @@ READY_ON_SEEDS = {
     "backend": "whoosh",
     "backend_status": "ok",
     "nodes": None,
+    "ranking": "lexical",
 }
 
 
@@ -73,6 +75,15 @@ def must_be_slow(what: str) -> None:
 @pytest.fixture
 def store(tmp_path: Path) -> Iterator[Store]:
     s = Store(tmp_path / "index")
+    yield s
+    s.close()
+
+
+@pytest.fixture(params=["lexical", "semantic"])
+def either_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    """A store in each ranking mode: a module whose behaviour must hold in both overrides its
+    ``store`` fixture with this one."""
+    s = Store(tmp_path / "index", encoder=encoder_for(request.param == "semantic"))
     yield s
     s.close()
 

@@ -4,7 +4,19 @@ import json
 
 import pytest
 
-from lab.evaluate import Case, evaluate, fit_logistic, measure, read_climate_fever
+from index.semantic import encoder_for
+from index.store import Store
+from index.support import model
+from lab.evaluate import (
+    CURVE_FLOORS,
+    Case,
+    curve,
+    evaluate,
+    fit_logistic,
+    index_dataset,
+    measure,
+    read_climate_fever,
+)
 
 from .conftest import run_lab
 
@@ -114,7 +126,9 @@ def test_evaluate_indexes_each_sentence_and_reports_both_halves(tmp_path):
     lines: list[str] = []
     report = evaluate(path, lines.append)
     # The evidence sentence with two sentences in it is indexed as two, both mapped back to it.
-    assert lines[0] == "2 claims; 4 evidence sentences indexed as 5 sentences of 2 articles"
+    assert lines[0] == (
+        "2 claims; 4 evidence sentences indexed as 5 sentences of 2 articles; ranking: lexical"
+    )
     bm25 = report["bm25"]
     assert (bm25["even"].claims, bm25["odd"].claims) == (1, 1)
     assert bm25["even"].recall_at_5 == bm25["even"].mrr == 1.0
@@ -140,3 +154,22 @@ def test_eval_command_prints_the_table(tmp_path):
     assert rows == [
         [system, half] for system in ("pipeline", "ranking", "bm25") for half in ("even", "odd")
     ]
+
+
+@pytest.mark.parametrize("semantic", [False, True])
+def test_the_curve_moves_the_floor_in_memory_and_puts_the_shipped_model_back(tmp_path, semantic):
+    path = tmp_path / "cf.jsonl"
+    write_fixture(path)
+    data = read_climate_fever(path)
+    store = Store(tmp_path / "index", encoder=encoder_for(semantic))
+    try:
+        where, _ = index_dataset(store, data)
+        shipped = model(semantic)
+        points = curve(store, where, data.cases)
+        assert [floor for floor, _ in points] == list(CURVE_FLOORS)
+        # A higher floor never answers more.
+        lengths = [m.mean_answer_length for _, m in points]
+        assert lengths == sorted(lengths, reverse=True) and lengths[0] > lengths[-1]
+        assert model(semantic) == shipped
+    finally:
+        store.close()

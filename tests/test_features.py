@@ -143,3 +143,9 @@ def test_predicate_swapped__is_one_when_another_word_stands_in_the_predicate_pla
     assert feature("predicate_swapped", claim, "Kyiv has lost hundreds of tanks.") == 0.0
     # Missing without a stand-in between the claim's words around it: not swapped.
     assert feature("predicate_swapped", claim, "Tanks were counted in Kyiv.") == 0.0
+
+
+def test_similarity__is_the_claims_cosine_given_in_semantic_mode_and_zero_without():
+    claim, sentence = "Russia annexed Crimea", "Russia annexed Crimea."
+    assert feature("similarity", claim, sentence, similarity=0.83) == 0.83
+    assert feature("similarity", claim, sentence) == 0.0

@@ -19,6 +19,13 @@ from index.support import (
 
 from .test_support import ask
 
+
+@pytest.fixture
+def store(either_store):
+    """Every behaviour here holds in the lexical and in the semantic ranking mode."""
+    return either_store
+
+
 KURSK = "Kyiv has seized hundreds of square kilometres of Russia's Kursk region"
 
 

@@ -19,6 +19,7 @@ from index.claims import analyse_claim
 from index.errors import ArticleConflict, ArticleNotFound
 from index.opensearch_store import OpenSearchStore, _sentence_actions, analysed
 from index.records import ArticleFilter
+from index.semantic import unpack
 from index.sentences import split_sentences
 
 OPENSEARCH = pytest.param("opensearch", marks=pytest.mark.opensearch)
@@ -33,15 +34,23 @@ def article(i: int, text: str | None = None, **kw):
     )
 
 
-def _open(request, tmp_path) -> ArticleStore:
+def _open(request, tmp_path, semantic: bool = False) -> ArticleStore:
     if request.param == "whoosh":
-        return open_store("whoosh", index_dir=tmp_path / "index")
-    return open_store("opensearch", opensearch=request.getfixturevalue("opensearch_settings"))
+        return open_store("whoosh", index_dir=tmp_path / "index", semantic=semantic)
+    settings = request.getfixturevalue("opensearch_settings")
+    return open_store("opensearch", opensearch=settings, semantic=semantic)
 
 
 @EVERYWHERE
 def store(request, tmp_path) -> Iterator[ArticleStore]:
     s = _open(request, tmp_path)
+    yield s
+    s.close()
+
+
+@EVERYWHERE
+def semantic_store(request, tmp_path) -> Iterator[ArticleStore]:
+    s = _open(request, tmp_path, semantic=True)
     yield s
     s.close()
 
@@ -194,6 +203,31 @@ def test_candidates_respect_the_limit_and_the_filters(store):
     assert len(_candidates(store, "zebra", limit=2)[1]) == 2
     where = ArticleFilter(sources=("daily",), published_from="2025-02-01")
     assert [h.article.id for h in _candidates(store, "zebra", where)[1]] == ["a003"]
+
+
+def test_in_semantic_mode_each_candidate_carries_its_sentence_vector(semantic_store):
+    semantic_store.add(article(1, "The zebra crossed the river. It was sunny.", title="Zebras"))
+    semantic_store.add(article(2, "A zebra slept."))
+    embedded = {  # what each sentence's vector embeds: its title first, when it has one
+        "The zebra crossed the river.": "Zebras: The zebra crossed the river.",
+        "It was sunny.": "Zebras: It was sunny.",  # found through its article's title
+        "A zebra slept.": "A zebra slept.",
+    }
+    hits = _candidates(semantic_store, "zebra")[1]
+    assert {h.text for h in hits} == set(embedded)
+    for hit in hits:
+        assert same_vector(semantic_store, hit.vector, embedded[hit.text])
+    # A replaced article's sentences carry the new text's vectors.
+    semantic_store.add(article(2, "A zebra woke."), replace=True)
+    hits = {h.text: h.vector for h in _candidates(semantic_store, "zebra")[1]}
+    assert set(hits) == {"The zebra crossed the river.", "It was sunny.", "A zebra woke."}
+    assert same_vector(semantic_store, hits["A zebra woke."], "A zebra woke.")
+
+
+def same_vector(store, stored: bytes | None, text: str) -> bool:
+    """Whether ``stored`` is the vector of ``text`` (int8 rounding of float sums that differ by
+    batch shape in the last bit may flip a component; int8 keeps the cosine above 0.99)."""
+    return stored is not None and float(unpack(stored) @ store.encoder.encode([text])[0]) > 0.99
 
 
 @pytest.mark.opensearch

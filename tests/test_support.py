@@ -1,5 +1,7 @@
 """What "supporting" means (SPEC §4), on the seeds: paraphrase, negation, numbers, attribution."""
 
+import pytest
+
 from index.articles import build_article
 from index.evidence import EvidenceQuery, find_evidence
 from index.support import (
@@ -11,6 +13,13 @@ from index.support import (
     model,
     within_reach,
 )
+
+
+@pytest.fixture
+def store(either_store):
+    """Every behaviour here holds in the lexical and in the semantic ranking mode."""
+    return either_store
+
 
 PUTIN_SENTENCE = "Putin said Thursday that the contacts with the United States gave"
 
