@@ -26,6 +26,12 @@ def main(argv: list[str] | None = None) -> int:
         help="semantic mode: sentence vectors and the semantic model (needs the semantic extra)",
     )
     evaluate.add_argument(
+        "--misses",
+        type=int,
+        metavar="N",
+        help="instead, count the odd half's missed SUPPORTS sentences by cause, and show N",
+    )
+    evaluate.add_argument(
         "--plot",
         type=Path,
         help="instead, draw recall against REFUTES-as-supports as the floor moves, both modes",
@@ -57,10 +63,13 @@ def main(argv: list[str] | None = None) -> int:
 
 def cmd_eval(args: argparse.Namespace) -> int:
     """Print SPEC §7 figures for both halves of the dataset (index in a temporary directory)."""
-    from .evaluate import evaluate, plot_curves, train
+    from .evaluate import evaluate, plot_curves, report_misses, train
 
     if args.plot:
         plot_curves(args.path, args.plot)
+        return 0
+    if args.misses is not None:
+        report_misses(args.path, args.misses, semantic=args.semantic)
         return 0
     if args.train:
         train(args.path, semantic=args.semantic)

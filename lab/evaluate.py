@@ -24,10 +24,19 @@ from whoosh.query import Or, Term
 from index import schema as S
 from index.articles import Article, build_article
 from index.claims import analyse_claim
-from index.evidence import EvidenceQuery, find_evidence, judge_candidates
+from index.evidence import EvidenceQuery, Judged, find_evidence, judge_candidates
 from index.semantic import SemanticUnavailable, encoder_for
 from index.store import Store
-from index.support import FEATURES, SUPPORTS, Model, use_model, weights_file
+from index.support import (
+    FEATURES,
+    REFUTES,
+    RELATED,
+    SUPPORT_MIN_COVERAGE,
+    SUPPORTS,
+    Model,
+    use_model,
+    weights_file,
+)
 from index.support import model as support_model
 
 SOURCE = "Wikipedia"
@@ -472,3 +481,83 @@ def semantic_installed() -> bool:
     except SemanticUnavailable:
         return False
     return True
+
+
+# --- the remaining misses ---------------------------------------------------------------------
+
+_DISAGREEMENT_NAMES = {
+    "negation_mismatch": "negation",
+    "number_conflict": "number or date",
+    "antonym": "antonym",
+    "predicate_swapped": "key word swapped",
+}
+
+
+def miss_cause(judged: Judged | None, semantic: bool) -> str:
+    """Why a SUPPORTS sentence is not in the default answer: the first rule that kept it out."""
+    if judged is None:
+        return "not retrieved (outside the judged candidates)"
+    j = judged.judgement
+    feats = j.features
+    shown = [name for key, name in _DISAGREEMENT_NAMES.items() if feats.get(key)]
+    if shown:
+        kind = "judged refuting" if j.stance == REFUTES else "disagreement, little stated"
+        return f"{kind}: {' + '.join(shown)}"
+    if feats["coverage"] < SUPPORT_MIN_COVERAGE:
+        return "under a fifth of the claim in its own words"
+    if j.score < support_model(semantic).threshold:
+        return "score under the floor"
+    if j.stance == RELATED:
+        return "per-claim cut (under a tenth of the best support)"
+    return "folded into another item, or past the limit"
+
+
+def misses(
+    store: Store, where: dict[tuple[str, int], str], cases: Sequence[Case]
+) -> list[tuple[str, Case, str]]:
+    """Every SUPPORTS sentence of ``cases`` missing from the default answer: (cause, case,
+    sentence key), from the same judgements the answer is built from."""
+    semantic = store.encoder is not None
+    answer = pipeline(store, where)
+    found: list[tuple[str, Case, str]] = []
+    for case in cases:
+        if not case.supports:
+            continue
+        answered = frozenset().union(*answer(case.claim))
+        query = EvidenceQuery(case.claim)
+        pool = judge_candidates(store.snapshot(), analyse_claim(case.claim), query, store.encoder)
+        best: dict[str, Judged] = {}
+        for j in pool:
+            key = where[(j.hit.article.id, j.hit.index)]
+            if key not in best or j.judgement.score > best[key].judgement.score:
+                best[key] = j
+        for key in sorted(case.supports - answered):
+            found.append((miss_cause(best.get(key), semantic), case, key))
+    return found
+
+
+def report_misses(
+    path: Path, sample: int, semantic: bool = False, out: Callable[[str], None] = print
+) -> None:
+    """The odd half's missed SUPPORTS sentences counted by cause, and ``sample`` of them (every
+    n-th, by cause) with their claim and sentence."""
+    data = read_climate_fever(path)
+    with tempfile.TemporaryDirectory(prefix="climate-fever-") as tmp:
+        store = open_dataset_store(tmp, semantic)
+        try:
+            where, _ = index_dataset(store, data)
+            found = misses(store, where, halves(data.cases)["odd"])
+        finally:
+            store.close()
+    counts: dict[str, int] = {}
+    for cause, *_ in found:
+        counts[cause] = counts.get(cause, 0) + 1
+    out(f"ranking: {'semantic' if semantic else 'lexical'}; odd half, missed SUPPORTS sentences")
+    out("| cause | missed | share |\n|---|---|---|")
+    for cause, n in sorted(counts.items(), key=lambda kv: -kv[1]):
+        out(f"| {cause} | {n} | {n / len(found):.1%} |")
+    out(f"| **all** | **{len(found)}** | |")
+    ordered = sorted(found, key=lambda f: (-counts[f[0]], f[0], f[1].claim_id, f[2]))
+    step = max(1, len(ordered) // sample) if sample else 0
+    for cause, case, key in ordered[::step][:sample] if step else []:
+        out(f"\n[{cause}] claim {case.claim_id}: {case.claim}\n  missed: {data.sentences[key][1]}")

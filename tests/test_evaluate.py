@@ -15,6 +15,7 @@ from lab.evaluate import (
     fit_logistic,
     index_dataset,
     measure,
+    misses,
     read_climate_fever,
 )
 
@@ -173,3 +174,25 @@ def test_the_curve_moves_the_floor_in_memory_and_puts_the_shipped_model_back(tmp
         assert model(semantic) == shipped
     finally:
         store.close()
+
+
+def test_misses_name_the_rule_that_kept_each_supporting_sentence_out(tmp_path):
+    path = tmp_path / "cf.jsonl"
+    write_fixture(path)
+    data = read_climate_fever(path)
+    store = Store(tmp_path / "index")
+    try:
+        where, _ = index_dataset(store, data)
+        bears = frozenset({"Polar bear:1"})
+        cases = [
+            Case(1, "Polar bears are threatened by melting sea ice", bears, frozenset()),
+            Case(3, "Polar bears are not threatened by melting sea ice", bears, frozenset()),
+            Case(5, "Volcanoes emit more carbon dioxide", frozenset({"Polar bear:2"}), frozenset()),
+        ]
+        found = [(cause, case.claim_id, key) for cause, case, key in misses(store, where, cases)]
+    finally:
+        store.close()
+    assert found == [
+        ("judged refuting: negation", 3, "Polar bear:1"),
+        ("not retrieved (outside the judged candidates)", 5, "Polar bear:2"),
+    ]
