@@ -105,8 +105,10 @@ class Metrics:
     refutes_returned: float
     mean_answer_length: float
     queries_per_second: float
+    #: Share of the claims with no SUPPORTS sentence that still get a non-empty answer.
+    unsupported_answered: float = 0.0
 
-    HEADER = "  claims   R@5  R@10  R@ans   MRR  REF@5  REF-ans  len   q/s"
+    HEADER = "  claims   R@5  R@10  R@ans   MRR  REF@5  REF-ans  len   q/s  none-ans"
 
     def row(self) -> str:
         """One line under :attr:`HEADER`."""
@@ -114,7 +116,7 @@ class Metrics:
             f"{self.claims:8d} {self.recall_at_5:5.3f} {self.recall_at_10:5.3f} "
             f"{self.recall_answer:6.3f} {self.mrr:5.3f} {self.refutes_in_top_5:6.3f} "
             f"{self.refutes_returned:8.3f} {self.mean_answer_length:4.1f} "
-            f"{self.queries_per_second:5.0f}"
+            f"{self.queries_per_second:5.0f} {self.unsupported_answered:9.3f}"
         )
 
 
@@ -181,6 +183,7 @@ def measure(cases: Sequence[Case], answers: Sequence[Answer], seconds: float) ->
     """
     recalls: dict[int | None, list[float]] = {5: [], 10: [], None: []}
     ranks: list[float] = []
+    unsupported = [bool(a) for c, a in zip(cases, answers, strict=True) if not c.supports]
     refuted = {5: 0, None: 0}
     for case, answer in zip(cases, answers, strict=True):
         if case.supports:
@@ -202,6 +205,7 @@ def measure(cases: Sequence[Case], answers: Sequence[Answer], seconds: float) ->
         refutes_returned=refuted[None] / refutes if refutes else 0.0,
         mean_answer_length=_mean([len(a) for a in answers]),
         queries_per_second=len(cases) / seconds if seconds else 0.0,
+        unsupported_answered=_mean(unsupported),
     )
 
 

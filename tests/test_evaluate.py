@@ -52,6 +52,9 @@ def test_measure_arithmetic():
     assert m.refutes_returned == pytest.approx(2 / 3)
     assert m.mean_answer_length == pytest.approx(7 / 3)
     assert m.queries_per_second == pytest.approx(2.0)
+    # The one claim with no SUPPORTS sentence ("c") got an answer anyway.
+    assert m.unsupported_answered == 1.0
+    assert measure(cases[:2], answers[:2], seconds=1.0).unsupported_answered == 0.0
 
 
 def test_refutes_beyond_the_top_five_count_only_in_the_answer():
