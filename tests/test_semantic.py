@@ -14,7 +14,7 @@ from index.semantic import SemanticUnavailable, load_encoder, pack, similarities
 from index.store import Store
 from index.support import model
 
-from .conftest import READY_ON_SEEDS, SEED_SENTENCES
+from .conftest import AUTH, READY_ON_SEEDS, SEED_SENTENCES, kill_server, start_server
 
 PESKOV = "Peskov said the annexed regions are non-negotiable"
 
@@ -153,3 +153,24 @@ def test_a_model_file_that_is_not_the_pinned_one_is_refused(monkeypatch):
 def test_a_missing_package_says_how_to_install_it():
     with pytest.raises(SemanticUnavailable, match=r"fact-provenance\[semantic\]"):
         semantic._package_file("no_such_package_here", ("model.onnx",))
+
+
+@pytest.mark.slow
+def test_gunicorn_serves_in_semantic_mode_and_writes_vectors_over_http(tmp_path):
+    server = start_server(tmp_path / "index", workers=1, PROVENANCE_SEMANTIC="on")
+    try:
+        assert server.get("/readyz").json() == {**READY_ON_SEEDS, "ranking": "semantic"}
+        article = {
+            "text": "The harbour bridge in Split reopened to traffic on Monday.",
+            "id": "split",
+        }
+        assert server.request("POST", "/v1/articles", json=article, headers=AUTH).status_code == 201
+        found = server.get("/v1/evidence", params={"claim": "Split's harbour bridge reopened"})
+        assert [e["article"]["id"] for e in found.json()["evidence"]] == ["split"]
+    finally:
+        kill_server(server)
+    reopened = Store(tmp_path / "index")
+    try:
+        assert all(v is not None for v in vectors_by_text(reopened).values())
+    finally:
+        reopened.close()
