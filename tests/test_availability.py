@@ -158,3 +158,34 @@ def test_a_chunked_body_over_the_cap_is_413_with_nothing_stored(tmp_path):
         assert accepted.status_code == 201 and accepted.json()["created"] == 3
     finally:
         stop_server(server)
+
+
+def test_a_long_semantic_write_leaves_its_worker_answering_and_alive(tmp_path):
+    # One worker with a 4 s heartbeat timeout, and a write whose embedding takes longer: the
+    # worker must keep answering probes while it embeds, and not be killed for silence.
+    server = start_server(
+        tmp_path / "index", workers=1, PROVENANCE_SEMANTIC="on", GUNICORN_TIMEOUT="4"
+    )
+    try:
+        text = " ".join(
+            f"Sentence {k} says the harbour bridge reopened on day {k}." for k in range(40)
+        )
+        body = "".join(json.dumps({"id": f"long-{n}", "text": text}) + "\n" for n in range(60))
+        headers = {**AUTH, "Content-Type": "application/x-ndjson"}
+        with ThreadPoolExecutor(1) as pool:
+            started = time.monotonic()
+            write = pool.submit(
+                requests.post, server.url + "/v1/articles", data=body, headers=headers, timeout=120
+            )
+            probes = []
+            while not write.done():
+                probes.append(timed(server, "/healthz"))
+            response, took = write.result(), time.monotonic() - started
+        assert response.status_code == 201, response.text
+        assert response.json()["created"] == 60
+        assert took > 4  # longer than the heartbeat timeout, and the worker was not killed
+        # While the 2,400 sentences are embedded, probes answer at once (the lexical part of
+        # the write, under a second, still holds the worker as it does without vectors).
+        assert sum(p < 0.1 for p in probes) >= 10
+    finally:
+        stop_server(server)
