@@ -4,6 +4,9 @@
 ARG BASE_IMAGE=python:3.12-slim
 
 FROM ${BASE_IMAGE} AS builder
+# Optional extras to install too, comma-separated: EXTRAS=semantic gives an image that can run
+# with PROVENANCE_SEMANTIC=on (docs/quality.md).
+ARG EXTRAS=""
 ENV PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_CACHE_DIR=1
 RUN python3 -m venv /opt/venv
 WORKDIR /build
@@ -13,9 +16,11 @@ COPY pyproject.toml wheelhouse* wheels/
 RUN if ls wheels/*.whl >/dev/null 2>&1; then \
         printf '[global]\nno-index = true\nfind-links = /build/wheels\n' > /etc/pip.conf; \
     fi \
- && python3 -c 'import tomllib; \
+ && EXTRAS="$EXTRAS" python3 -c 'import os, tomllib; \
         project = tomllib.load(open("wheels/pyproject.toml", "rb"))["project"]; \
-        print(*project["dependencies"], sep="\n")' > requirements.txt \
+        extras = [e for e in os.environ["EXTRAS"].split(",") if e]; \
+        optional = [r for e in extras for r in project["optional-dependencies"][e]]; \
+        print(*project["dependencies"], *optional, sep="\n")' > requirements.txt \
  && /opt/venv/bin/pip install --requirement requirements.txt
 # Dependencies above, the project below: a code change reuses the dependency layer.
 COPY pyproject.toml README.md src/

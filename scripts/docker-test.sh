@@ -12,6 +12,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 IMAGE=${IMAGE:-fact-provenance:test}
+# Extras to build in (EXTRAS=semantic: the image then runs with PROVENANCE_SEMANTIC=on).
+EXTRAS=${EXTRAS:-}
 BASE_IMAGE=${BASE_IMAGE:-python:3.12-slim}
 LOCAL_BASE=provenance-base:bookworm
 CACHE=${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/fact-provenance
@@ -119,9 +121,11 @@ make_wheelhouse() {
     if [[ $(cat wheelhouse/.python 2>/dev/null) != "$version" ]]; then rm -rf wheelhouse; fi
     mkdir -p wheelhouse && echo "$version" >wheelhouse/.python
     log "building wheelhouse/ with $python"
-    "$python" -c 'import tomllib
+    EXTRAS="$EXTRAS" "$python" -c 'import os, tomllib
 p = tomllib.load(open("pyproject.toml", "rb"))
-print(*p["build-system"]["requires"], *p["project"]["dependencies"], sep="\n")' \
+extras = [e for e in os.environ["EXTRAS"].split(",") if e]
+optional = [r for e in extras for r in p["project"]["optional-dependencies"][e]]
+print(*p["build-system"]["requires"], *p["project"]["dependencies"], *optional, sep="\n")' \
         >"$WORK/requirements.txt"
     "$python" -m pip wheel --wheel-dir wheelhouse --requirement "$WORK/requirements.txt" \
         >"$WORK/pip-wheel.log" 2>&1 ||
@@ -154,7 +158,8 @@ make_wheelhouse "$base"
 
 log "building $IMAGE from $base with no network"
 started=$SECONDS
-docker build --network none --build-arg BASE_IMAGE="$base" --tag "$IMAGE" . \
+docker build --network none --build-arg BASE_IMAGE="$base" --build-arg EXTRAS="$EXTRAS" \
+    --tag "$IMAGE" . \
     >"$WORK/build.log" 2>&1 ||
     { tail -n 30 "$WORK/build.log" >&2; die "docker build failed (log: $WORK/build.log)"; }
 log "built in $((SECONDS - started)) s; size $(docker image ls --format '{{.Size}}' "$IMAGE")"
@@ -165,11 +170,18 @@ port=$(python3 -c 'import socket
 s = socket.socket()
 s.bind(("127.0.0.1", 0))
 print(s.getsockname()[1])')
-CONTAINER=$(docker run --detach --network host -e HOST=127.0.0.1 -e PORT="$port" "$IMAGE")
+semantic=off
+[[ ,$EXTRAS, == *,semantic,* ]] && semantic=on
+CONTAINER=$(docker run --detach --network host -e HOST=127.0.0.1 -e PORT="$port" \
+    -e PROVENANCE_SEMANTIC="$semantic" "$IMAGE")
 url=http://127.0.0.1:$port
 
 wait_until 60 "ready service on $url" http_get "$url/readyz"
-log "ready: $(http_get "$url/readyz")"
+ready=$(http_get "$url/readyz")
+log "ready: $ready"
+ranking=$(python3 -c 'import json, sys; print(json.loads(sys.argv[1])["ranking"])' "$ready")
+[[ $semantic == off && $ranking == lexical || $semantic == on && $ranking == semantic ]] ||
+    die "PROVENANCE_SEMANTIC=$semantic, but /readyz reports $ranking ranking"
 
 claim=$(python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1]))' "$CLAIM")
 http_get "$url/v1/evidence?claim=$claim" | python3 -c 'import json, sys
