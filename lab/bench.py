@@ -39,6 +39,7 @@ from index.claims import analyse_claim
 from index.evidence import EvidenceQuery, find_evidence, judge_candidates
 from index.records import ArticleFilter
 from index.search import Retrieval
+from index.semantic import Encoder, encoder_for
 from index.sentences import split_sentences
 from index.store import Store
 from lab import gunicorn
@@ -262,15 +263,18 @@ def share_found(answers: list[list[str]], wanted: list[list[str]]) -> float:
     return statistics.fmean(len(a & w) / len(w) for a, w in pairs) if pairs else 1.0
 
 
-def build_ours(corpus: Corpus, path: Path) -> tuple[Store, float | None, float | None]:
-    """Our index of the corpus at ``path``, built now or kept from an earlier run."""
+def build_ours(
+    corpus: Corpus, path: Path, encoder: Encoder | None = None
+) -> tuple[Store, float | None, float | None]:
+    """Our index of the corpus at ``path`` (with sentence vectors when ``encoder`` is given),
+    built now or kept from an earlier run."""
     marker = path / "bench-built.json"
     expected = {"articles": len(corpus.articles), "sentences": len(corpus.sentences)}
     if marker.exists() and json.loads(marker.read_text()) == expected:
-        return Store(path), None, None
+        return Store(path, encoder=encoder), None, None
     shutil.rmtree(path, ignore_errors=True)
     cpu, started = cpu_seconds(), time.perf_counter()
-    store = Store(path, procs=2)
+    store = Store(path, procs=2, encoder=encoder)
     store.add_many(corpus.articles)
     build, cpu = time.perf_counter() - started, cpu_seconds() - cpu
     marker.write_text(json.dumps(expected))
@@ -307,7 +311,8 @@ def backend_rows(
         return [h.text for h in snapshot.candidates(analyse_claim(claim).terms, everything, TOP_K)]
 
     def pool(claim: str) -> list[str]:
-        judged = judge_candidates(store.snapshot(), analyse_claim(claim), EvidenceQuery(claim))
+        query = EvidenceQuery(claim)
+        judged = judge_candidates(store.snapshot(), analyse_claim(claim), query, store.encoder)
         return [j.hit.text for j in judged]
 
     def evidence(claim: str) -> list[str]:
@@ -345,9 +350,15 @@ def backend_rows(
 
 
 def bench_size(
-    corpus_path: Path, size: int, queries: int, workdir: Path, opensearch: str | None = None
+    corpus_path: Path,
+    size: int,
+    queries: int,
+    workdir: Path,
+    opensearch: str | None = None,
+    semantic: bool = False,
 ) -> list[Row]:
-    """Build every engine at ``size`` sentences and run the same claims on each."""
+    """Build every engine at ``size`` sentences and run the same claims on each (ours in
+    semantic mode too, with ``semantic``)."""
     corpus = load_corpus(corpus_path, size)
     claims = make_claims(corpus.sentences, queries)
     texts = [c.text for c in claims]
@@ -383,6 +394,13 @@ def bench_size(
         *backend_rows("ours", store, (build, cpu), size_mb, texts, reference, sources, n),
     ]
     store.close()
+    if semantic:
+        path = workdir / f"whoosh-semantic-{len(corpus.sentences)}"
+        store, build, cpu = build_ours(corpus, path, encoder_for(True))
+        rows += backend_rows(
+            "ours semantic", store, (build, cpu), dir_mb(path), texts, reference, sources, n
+        )
+        store.close()
     if opensearch:
         cluster, *loaded = build_cluster(corpus, opensearch)
         rows += backend_rows(
@@ -473,6 +491,7 @@ def run(
     workdir: Path | None,
     plot_to: Path | None = None,
     opensearch: str | None = None,
+    semantic: bool = False,
 ) -> list[Row]:
     """Bench every size in turn, printing each size's table as soon as it is measured."""
     rows: list[Row] = []
@@ -482,7 +501,7 @@ def run(
     with tempfile.TemporaryDirectory(prefix="provenance-bench-", dir=workdir) as tmp:
         for size in sizes:
             size_rows = bench_size(
-                corpus_path, size, queries, workdir if keep else Path(tmp), opensearch
+                corpus_path, size, queries, workdir if keep else Path(tmp), opensearch, semantic
             )
             print(format_rows(size_rows), flush=True)
             rows.extend(size_rows)
