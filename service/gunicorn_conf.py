@@ -6,6 +6,7 @@ imported at module level: prometheus-client picks its multiprocess mode when fir
 so PROMETHEUS_MULTIPROC_DIR is set before that.
 """
 
+import multiprocessing
 import os
 import shutil
 import tempfile
@@ -44,18 +45,37 @@ if _OWN_METRICS_DIR:
 
 def on_starting(server):
     """Before workers fork: clear old metric files; index the seeds into a never-used index."""
-    from index.backend import open_store
-    from index.ingest import seed_if_new
     from service.config import Config
 
     for stale in Path(os.environ["PROMETHEUS_MULTIPROC_DIR"]).glob("*.db"):
         stale.unlink()
     config = Config.from_env()
-    store = open_store(config.backend, index_dir=config.index_dir, opensearch=config.opensearch)
-    added = seed_if_new(store)
+    if config.semantic:
+        # The master must not load the embedding model: workers forked from it would inherit
+        # onnxruntime's process-wide state, and it aborts them when they exit.
+        with multiprocessing.get_context("spawn").Pool(1) as pool:
+            added = pool.apply(_seed, (config,))
+    else:
+        added = _seed(config)
     if added:
-        server.log.info("indexed %d seed articles into a new index", len(added))
-    store.close()
+        server.log.info("indexed %d seed articles into a new index", added)
+
+
+def _seed(config) -> int:
+    """Index the seeds into a never-used archive; how many articles were added."""
+    from index.backend import open_store
+    from index.ingest import seed_if_new
+
+    store = open_store(
+        config.backend,
+        index_dir=config.index_dir,
+        opensearch=config.opensearch,
+        semantic=config.semantic,
+    )
+    try:
+        return len(seed_if_new(store))
+    finally:
+        store.close()
 
 
 def child_exit(server, worker):

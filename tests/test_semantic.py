@@ -167,8 +167,15 @@ def test_gunicorn_serves_in_semantic_mode_and_writes_vectors_over_http(tmp_path)
         assert server.request("POST", "/v1/articles", json=article, headers=AUTH).status_code == 201
         found = server.get("/v1/evidence", params={"claim": "Split's harbour bridge reopened"})
         assert [e["article"]["id"] for e in found.json()["evidence"]] == ["split"]
+        # A graceful stop is clean: no worker aborts on the model's process-wide state (the
+        # master seeds the index without loading the model; workers load their own).
+        server.process.terminate()
+        assert server.process.wait(timeout=30) == 0
+        with server.process.stderr as log:
+            assert "SIGABRT" not in log.read().decode()
     finally:
-        kill_server(server)
+        if server.process.poll() is None:
+            kill_server(server)
     reopened = Store(tmp_path / "index")
     try:
         assert all(v is not None for v in vectors_by_text(reopened).values())
