@@ -18,7 +18,7 @@ from typing import Protocol
 
 from .articles import Article
 from .records import ArticleFilter, ArticlePage, Health, SentenceHit, StoredArticle, WriteResult
-from .semantic import Encoder, encoder_for
+from .semantic import Encoder, SemanticUnavailable, encoder_for
 
 
 def inverse_document_frequency(sentences: int, df: int) -> float:
@@ -74,8 +74,15 @@ class ArticleStore(Protocol):
     def add(self, article: Article, *, replace: bool = False) -> WriteResult: ...
 
     def add_many(
-        self, articles: Iterable[Article], *, replace: bool = False, batch_size: int | None = None
-    ) -> list[WriteResult]: ...
+        self,
+        articles: Iterable[Article],
+        *,
+        replace: bool = False,
+        batch_size: int | None = None,
+        rewrite: bool = False,
+    ) -> list[WriteResult]:
+        """Write each article whose content differs (all of them with ``rewrite``)."""
+        ...
 
     def delete(self, article_id: str) -> None: ...
 
@@ -158,8 +165,11 @@ def open_store(
     raise ValueError(f"Unknown backend {backend!r}; one of {', '.join(BACKENDS)}.")
 
 
-def copy_archive(source: ArticleStore, target: ArticleStore) -> dict[str, int]:
-    """Write every article of ``source`` into ``target``, replacing what differs there.
+def copy_archive(
+    source: ArticleStore, target: ArticleStore, rewrite: bool = False
+) -> dict[str, int]:
+    """Write every article of ``source`` into ``target``, replacing what differs there (every
+    article, with ``rewrite``).
 
     Articles only ``target`` holds stay. Returns how many were created, replaced, unchanged.
     """
@@ -167,7 +177,18 @@ def copy_archive(source: ArticleStore, target: ArticleStore) -> dict[str, int]:
     cursor = None
     while True:
         page = source.list(ArticleFilter(), cursor, REINDEX_BATCH)
-        done.update(str(r.status) for r in target.add_many(page.articles, replace=True))
+        written = target.add_many(page.articles, replace=True, rewrite=rewrite)
+        done.update(str(r.status) for r in written)
         if page.next_cursor is None:
             return dict(done)
         cursor = page.next_cursor
+
+
+def embed_archive(store: ArticleStore) -> dict[str, int]:
+    """Write every article again in semantic mode, so that sentences stored before it was on
+    get their vectors; a batch of REINDEX_BATCH articles at a time, each all-or-nothing."""
+    if store.encoder is None:
+        raise SemanticUnavailable(
+            "Embedding the archive needs semantic mode: PROVENANCE_SEMANTIC=on"
+        )
+    return copy_archive(store, store, rewrite=True)

@@ -1,4 +1,4 @@
-"""The ``provenance`` command: ingest, search, stats, reindex, sweep and serve.
+"""The ``provenance`` command: ingest, search, stats, embed, reindex, sweep and serve.
 
 Benchmarks and evaluations are the lab's (``python -m lab``), not the product's.
 """
@@ -20,6 +20,7 @@ from .backend import (
     ArticleStore,
     OpenSearchSettings,
     copy_archive,
+    embed_archive,
     open_store,
 )
 from .errors import IndexBusy, ProvenanceError
@@ -82,6 +83,13 @@ def _parser() -> argparse.ArgumentParser:
 
     stats = sub.add_parser("stats", help="index document counts")
     stats.set_defaults(run=cmd_stats)
+
+    embed = sub.add_parser(
+        "embed",
+        help="semantic mode: write every article again with its sentence vectors "
+        "(after PROVENANCE_SEMANTIC=on on an archive built without it)",
+    )
+    embed.set_defaults(run=cmd_embed)
 
     reindex = sub.add_parser(
         "reindex", help="copy every article from one backend to the other (--index, OPENSEARCH_*)"
@@ -154,6 +162,18 @@ def cmd_search(args: argparse.Namespace) -> int:
 def cmd_stats(args: argparse.Namespace) -> int:
     """Print the index's document counts as JSON."""
     print(json.dumps({"index": str(args.index), **_store(args).counts()}))
+    return 0
+
+
+def cmd_embed(args: argparse.Namespace) -> int:
+    """Give every stored sentence its vector; print how many articles were written."""
+    store = _store(args)
+    try:
+        done = embed_archive(store)
+        counts = store.counts()
+    finally:
+        store.close()
+    print(json.dumps({"embedded": done.get("replaced", 0), **counts}))
     return 0
 
 

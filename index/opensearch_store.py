@@ -302,16 +302,23 @@ class OpenSearchStore:
         return self.add_many([article], replace=replace)[0]
 
     def add_many(
-        self, articles: Iterable[Article], *, replace: bool = False, batch_size: int | None = None
+        self,
+        articles: Iterable[Article],
+        *,
+        replace: bool = False,
+        batch_size: int | None = None,
+        rewrite: bool = False,
     ) -> list[WriteResult]:
         """Add articles a batch at a time; each article is all-or-nothing for readers.
 
-        Raises :class:`ArticleConflict`, before writing anything of that batch, when an id
-        exists with different content and ``replace`` is false.
+        ``rewrite`` writes an unchanged article again (``replaced``), as
+        :func:`~index.backend.embed_archive` does. Raises :class:`ArticleConflict`, before
+        writing anything of that batch, when an id exists with different content and
+        ``replace`` is false.
         """
         results: list[WriteResult] = []
         for batch in _batches(articles, batch_size or BATCH):
-            results.extend(self._write_batch(batch, replace))
+            results.extend(self._write_batch(batch, replace, rewrite))
         return results
 
     def delete(self, article_id: str) -> None:
@@ -429,7 +436,9 @@ class OpenSearchStore:
         totals = [a["hits"]["total"]["value"] for a in answers]
         return hits, dict(zip(count, totals, strict=True))
 
-    def _write_batch(self, batch: list[Article], replace: bool) -> list[WriteResult]:
+    def _write_batch(
+        self, batch: list[Article], replace: bool, rewrite: bool = False
+    ) -> list[WriteResult]:
         """Plan the batch (raising a conflict before any write), then write and flip it."""
         plans: dict[str, tuple[Article, _Current | None]] = {}
         pending: list[tuple[str, Article]] = []
@@ -437,7 +446,7 @@ class OpenSearchStore:
         for article in batch:
             earlier = plans.get(article.id)
             now = earlier[0].content_hash() if earlier else _hash(current[article.id])
-            if now == article.content_hash():
+            if now == article.content_hash() and not rewrite:
                 pending.append((article.id, article))
                 continue
             if now is not None and not replace:

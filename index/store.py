@@ -191,13 +191,21 @@ class Store:
         return self.add_many([article], replace=replace)[0]
 
     def add_many(
-        self, articles: Iterable[Article], *, replace: bool = False, batch_size: int | None = None
+        self,
+        articles: Iterable[Article],
+        *,
+        replace: bool = False,
+        batch_size: int | None = None,
+        rewrite: bool = False,
     ) -> list[WriteResult]:
         """Add articles, committing every ``batch_size``; each article is all-or-nothing.
 
         With several processes, commits merge no segments (a merge rewrites the index so far,
         which made large loads quadratic); the smallest are merged once at the end when more
         than MAX_SEGMENTS remain.
+
+        ``rewrite`` writes an article again even when its content is unchanged (``replaced``),
+        as :func:`~index.backend.embed_archive` does to give old sentences their vectors.
 
         Raises :class:`ArticleConflict` (before writing anything of that batch) when an id
         exists with different content and ``replace`` is false, and :class:`WriteIncomplete`
@@ -207,10 +215,11 @@ class Store:
         for batch in _batches(articles, batch_size or self.batch_size):
             # Not ``with writer``: its exit does not cancel when commit itself raises
             # (WriteIncomplete), which would leave the lock held and the segments half made.
-            vectors = self._vectors(batch)  # before the lock: the slow part of a semantic write
+            # Before the lock: the slow part of a semantic write.
+            vectors = self._vectors(batch, rewrite)
             writer = self._writer()
             try:
-                results.extend(_write_batch(writer, batch, replace, self.encoder, vectors))
+                results.extend(_write_batch(writer, batch, replace, self.encoder, vectors, rewrite))
                 writer.commit()
             except BaseException:
                 writer.cancel()
@@ -220,15 +229,15 @@ class Store:
                 writer.mergetype = internals.merge_smallest(MAX_SEGMENTS)
         return results
 
-    def _vectors(self, batch: list[Article]) -> dict[str, list[bytes]] | None:
-        """In semantic mode, the sentence vectors of the batch's new or changed articles."""
+    def _vectors(self, batch: list[Article], rewrite: bool) -> dict[str, list[bytes]] | None:
+        """In semantic mode, the sentence vectors of the batch's articles to be written."""
         if self.encoder is None:
             return None
         searcher = self.snapshot().searcher
         changed = []
         for article in batch:
             stored = _stored_article(searcher, article.id)
-            if stored is None or stored.content_hash != article.content_hash():
+            if rewrite or stored is None or stored.content_hash != article.content_hash():
                 changed.append(article)
         return semantic.embed(self.encoder, changed)
 
@@ -279,6 +288,7 @@ def _write_batch(
     replace: bool,
     encoder: Encoder | None = None,
     vectors: dict[str, list[bytes]] | None = None,
+    rewrite: bool = False,
 ) -> list[WriteResult]:
     """Plan every article of the batch first, so a conflict leaves the batch unwritten.
 
@@ -293,7 +303,7 @@ def _write_batch(
         existing = _stored_article(searcher, article.id)
         earlier = planned.get(article.id)
         current_hash = earlier[2] if earlier else (existing.content_hash if existing else None)
-        if current_hash == digest:
+        if current_hash == digest and not rewrite:
             results.append(WriteResult(article.id, WriteStatus.UNCHANGED, 0))
             continue
         if current_hash is not None and not replace:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 
@@ -179,5 +181,25 @@ def test_gunicorn_serves_in_semantic_mode_and_writes_vectors_over_http(tmp_path)
     reopened = Store(tmp_path / "index")
     try:
         assert all(v is not None for v in vectors_by_text(reopened).values())
+    finally:
+        reopened.close()
+
+
+def test_embed_gives_an_archive_built_lexically_its_vectors(tmp_path, provenance, monkeypatch):
+    index_dir = tmp_path / "index"
+    lexical = Store(index_dir)
+    seed_if_new(lexical)
+    lexical.close()
+    refused = provenance("embed", index_dir=index_dir)
+    assert refused.returncode == 1 and "PROVENANCE_SEMANTIC=on" in refused.stderr
+
+    monkeypatch.setenv("PROVENANCE_SEMANTIC", "on")
+    done = provenance("embed", index_dir=index_dir)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == {"embedded": 2, "articles": 2, "sentences": SEED_SENTENCES}
+    reopened = Store(index_dir)
+    try:
+        stored = vectors_by_text(reopened)
+        assert len(stored) == SEED_SENTENCES and None not in stored.values()
     finally:
         reopened.close()

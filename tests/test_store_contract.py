@@ -72,6 +72,16 @@ def test_add_then_get_returns_the_article_and_its_sentences(store):
     assert not store.is_empty()
 
 
+def test_rewrite_writes_an_unchanged_article_again(store):
+    store.add(article(1))
+    before = store.generation()
+    [result] = store.add_many([article(1)], replace=True, rewrite=True)
+    assert (result.status, result.sentences) == ("replaced", 2)
+    assert store.generation() != before
+    assert store.counts() == {"articles": 1, "sentences": 2}
+    assert [h.article.id for h in _candidates(store, "zebra1")[1]] == ["a001"]
+
+
 def test_identical_reingest_is_a_no_op(store):
     store.add(article(1))
     again = store.add_many([article(1), article(1)])
