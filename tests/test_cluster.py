@@ -136,6 +136,7 @@ def test_the_service_runs_on_the_cluster_and_seeds_it(cluster, opensearch_settin
             "backend": "opensearch",
             "backend_status": ready["backend_status"],
             "nodes": 3,
+            "ranking": "lexical",
         }
         assert ready["backend_status"] in ("green", "yellow")
         claim = {"claim": "Peskov said the annexed regions are non-negotiable"}
