@@ -29,6 +29,14 @@ _NEGATION = re.compile(
     r"lack(?:s|ed|ing)?|fail(?:s|ed|ing)? to)\b|n't\b",
     re.IGNORECASE,
 )
+# Two negatives that make a positive: "cannot rule out" a change says it may happen, "not
+# impossible" says possible. Taken out of a clause before its cues are read.
+_DOUBLE_NEGATIVE = re.compile(
+    r"\b(?:can(?:not|'t| not)|could(?:n't| not)|did(?:n't| not)|not|never)\s+"
+    r"(?:be\s+)?(?:rul(?:e|ed)\s+out|impossible|unlikely|den(?:y|ied)|dismiss(?:ed)?|"
+    r"reject(?:ed)?|fail(?:s|ed)?\s+to|without)\b",
+    re.IGNORECASE,
+)
 # Where one clause ends and another begins: punctuation that sets a clause apart, and the
 # conjunctions and relative words that open a new one after a comma.
 _CLAUSE_BREAK = re.compile(
@@ -524,16 +532,22 @@ def clauses(text: str) -> list[tuple[int, int]]:
 
 
 def negated(text: str, tokens: tuple[Token, ...], weights: dict[str, float]) -> bool:
-    """Whether the clause holding most of ``weights`` (term -> weight) carries a negation cue.
+    """Whether the clause holding most of ``weights`` (term -> weight) carries a negation cue
+    ("cannot rule out", "not impossible": two negatives read as a positive).
 
     With no weighted term in the text, any cue in it counts.
     """
     spans = clauses(text)
     held = [sum(weights.get(t.term, 0.0) for t in tokens if a <= t.start < b) for a, b in spans]
     if not any(held):
-        return bool(_NEGATION.search(text))
+        return _negative(text)
     a, b = spans[held.index(max(held))]
-    return bool(_NEGATION.search(text[a:b]))
+    return _negative(text[a:b])
+
+
+def _negative(clause: str) -> bool:
+    """Whether a negation cue remains once double negatives are read as positives."""
+    return bool(_NEGATION.search(_DOUBLE_NEGATIVE.sub(" ", clause)))
 
 
 # Verbs that report, link or name rather than state: a claim's "said" is covered by

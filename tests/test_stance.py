@@ -14,6 +14,7 @@ from index.support import (
     features,
     judge,
     key_predicate,
+    negated,
     quantities,
 )
 
@@ -93,6 +94,10 @@ def test_negation_in_the_claims_clause_still_refutes(seeded):
         (
             "The minister dismissed the audit report as false.",
             "The minister called the audit report false",
+        ),
+        (
+            "Engineers cannot rule out a collapse of the harbour bridge within decades.",
+            "A collapse of the harbour bridge within decades is possible",
         ),
     ],
 )
@@ -186,3 +191,19 @@ def test_a_long_claim_is_judged_clause_by_clause(seeded):
     idf = {t: 1.0 for t in analyse_claim(LONG).terms}
     assert judge(analyse_claim(LONG), view, idf).score == judge(parts[0], view, idf).score
     assert "Brussels" in result.unsupported_terms
+
+
+@pytest.mark.parametrize(
+    ("text", "negative"),
+    [
+        ("We cannot rule out large changes.", False),
+        ("A collapse is not impossible.", False),
+        ("The ministry did not deny the report.", False),
+        ("We rule out large changes.", True),
+        ("A collapse is impossible and will not happen.", True),
+        ("The ministry denied the report.", True),
+    ],
+)
+def test_two_negatives_read_as_a_positive(text, negative):
+    claim = analyse_claim(text)
+    assert negated(text, claim.tokens, dict.fromkeys(claim.terms, 1.0)) is negative
