@@ -6,7 +6,7 @@ This is the one code path behind the HTTP API, the CLI's ``search`` and the eval
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -21,6 +21,7 @@ from .support import (
     Cover,
     Judgement,
     SentenceView,
+    claim_parts,
     covers,
     explain,
     highlights,
@@ -28,6 +29,7 @@ from .support import (
     matched_words,
     model,
     refers_back,
+    supports_part,
     within_reach,
 )
 
@@ -94,13 +96,22 @@ class Evidence:
 
 
 @dataclass(frozen=True)
+class ClaimPart:
+    """A clause of a long claim, and whether a sentence of the answer supports it."""
+
+    text: str
+    supported: bool
+
+
+@dataclass(frozen=True)
 class EvidenceResult:
-    """The answer to a claim."""
+    """The answer to a claim; ``parts`` only for a claim judged clause by clause."""
 
     claim: str
     took_ms: float
     evidence: list[Evidence]
     unsupported_terms: list[str]
+    parts: list[ClaimPart] = field(default_factory=list)
 
 
 @dataclass
@@ -130,12 +141,28 @@ def find_evidence(store: ArticleStore, query: EvidenceQuery) -> EvidenceResult:
     ][: query.limit]
     articles: dict[str, StoredArticle] = {}
     evidence = [_evidence(claim, g, query.context, snapshot, articles) for g in groups]
+    supporting = [g[0] for g in groups if g[0].judgement.stance == SUPPORTS]
     return EvidenceResult(
         claim=query.claim,
         took_ms=round((time.perf_counter() - started) * 1000, 2),
         evidence=evidence,
         unsupported_terms=unsupported_words(claim, [j for g in groups for j in g]),
+        parts=claim_parts_supported(claim, supporting, snapshot),
     )
+
+
+def claim_parts_supported(
+    claim: Claim, supporting: list[Judged], snapshot: Snapshot
+) -> list[ClaimPart]:
+    """For a claim judged clause by clause, each clause and whether one of the answer's
+    supporting sentences supports it alone: a long claim is supported when every part is."""
+    parts = claim_parts(claim)
+    if len(parts) == 1:
+        return []
+    idf = snapshot.idf(claim.terms)
+    return [
+        ClaimPart(p.text, any(supports_part(p, j.view, idf) for j in supporting)) for p in parts
+    ]
 
 
 def judge_candidates(

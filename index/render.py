@@ -25,6 +25,11 @@ def evidence_text(result: EvidenceResult) -> str:
     blocks = [_block(item) for item in result.evidence] or [
         f"No sentence in the archive supports: {one_line(result.claim)}"
     ]
+    unsupported_parts = [p.text for p in result.parts if not p.supported]
+    if unsupported_parts:
+        blocks.append(
+            "claim parts no sentence supports: " + " | ".join(map(one_line, unsupported_parts))
+        )
     if result.unsupported_terms:
         blocks.append("not supported by any sentence: " + ", ".join(result.unsupported_terms))
     return "\n\n".join(blocks) + "\n"

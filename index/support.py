@@ -611,6 +611,11 @@ def judge(claim: Claim, s: SentenceView, idf: dict[str, float]) -> Judgement:
     return max((_judge_part(p, s, idf) for p in claim_parts(claim)), key=lambda j: j.score)
 
 
+def supports_part(part: Claim, s: SentenceView, idf: dict[str, float]) -> bool:
+    """Whether the sentence supports this part of a long claim on its own."""
+    return _judge_part(part, s, idf).stance == SUPPORTS
+
+
 def _judge_part(claim: Claim, s: SentenceView, idf: dict[str, float]) -> Judgement:
     r = Reading(claim, s, idf)
     feats = {name: fn(r) for name, fn in FEATURES.items()}

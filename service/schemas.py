@@ -272,11 +272,28 @@ class EvidenceSchema(Schema):
     )
 
 
+class ClaimPartSchema(Schema):
+    text = fields.Str(required=True)
+    supported = fields.Bool(
+        required=True,
+        metadata={"description": "Whether a supporting sentence of the answer states this part."},
+    )
+
+
 class EvidenceResultSchema(Schema):
     claim = fields.Str(required=True)
     took_ms = fields.Float(required=True)
     evidence = fields.List(fields.Nested(EvidenceSchema), required=True)
     unsupported_terms = fields.List(fields.Str(), required=True)
+    parts = fields.List(
+        fields.Nested(ClaimPartSchema),
+        required=True,
+        metadata={
+            "description": "A claim over 25 words is judged clause by clause: each clause, and "
+            "whether the answer supports it (the claim is supported when every part is). "
+            "Empty for shorter claims."
+        },
+    )
 
 
 class ArticleFields:

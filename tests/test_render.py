@@ -36,6 +36,19 @@ def test_unknown_metadata_is_named_not_left_blank(store):
     assert text.startswith("undated · unknown source · no URL\n  The okapi census counted 312")
 
 
+def test_a_long_claim_names_the_parts_no_sentence_supports(seeded):
+    claim = (
+        "The Kremlin on Thursday ruled out giving back Ukrainian regions it claims to have "
+        "annexed, while officials in Brussels kept discussing which security guarantees "
+        "European partners could offer over the coming years."
+    )
+    blocks = evidence_text(find_evidence(seeded, EvidenceQuery(claim))).split("\n\n")
+    assert blocks[-2] == (
+        "claim parts no sentence supports: while officials in Brussels kept discussing which "
+        "security guarantees European partners could offer over the coming years."
+    )
+
+
 def test_no_support_says_so_and_lists_the_words(seeded):
     text = evidence_text(find_evidence(seeded, EvidenceQuery("zebra\nmarmalade  quantum")))
     assert text == (

@@ -191,6 +191,25 @@ def test_a_long_claim_is_judged_clause_by_clause(seeded):
     idf = {t: 1.0 for t in analyse_claim(LONG).terms}
     assert judge(analyse_claim(LONG), view, idf).score == judge(parts[0], view, idf).score
     assert "Brussels" in result.unsupported_terms
+    # The claim is supported only in part: its first clause is, the Brussels clause is not.
+    assert [(p.text.split()[0], p.supported) for p in result.parts] == [
+        ("The", True),
+        ("while", False),
+    ]
+
+
+def test_a_long_claim_is_supported_when_every_part_is(store):
+    store.add(build_article("The harbour bridge in Split reopened to traffic on Monday morning."))
+    store.add(build_article("The ferry from Split to Hvar resumed its summer timetable on Monday."))
+    claim = (
+        "The harbour bridge in Split reopened to traffic on Monday morning after months of "
+        "repairs, while the ferry from Split to Hvar resumed its summer timetable on Monday."
+    )
+    result = ask(store, claim)
+    assert [p.supported for p in result.parts] == [True, True]
+    assert len(result.evidence) == 2
+    # A short claim is judged whole: no parts.
+    assert ask(store, "The harbour bridge in Split reopened").parts == []
 
 
 @pytest.mark.parametrize(

@@ -62,6 +62,19 @@ def test_filters_narrow_the_cards(seeded_client, filters):
     assert "No sentence in the archive supports this claim" in html
 
 
+def test_a_long_claim_shows_the_part_no_sentence_supports(seeded_client):
+    claim = (
+        "The Kremlin on Thursday ruled out giving back Ukrainian regions it claims to have "
+        "annexed, while officials in Brussels kept discussing which security guarantees "
+        "European partners could offer over the coming years."
+    )
+    _, html = page(seeded_client, claim=claim)
+    assert "No sentence supports this part of the claim:" in html
+    assert '<q class="part">while officials in Brussels kept discussing' in html
+    _, short = page(seeded_client, claim=PESKOV)
+    assert "No sentence supports this part" not in short
+
+
 def test_all_stances_are_labelled(seeded_client):
     _, html = page(seeded_client, claim=PESKOV, stance="all")
     assert "sentences on this claim" in html and 'class="stance stance-related"' in html
