@@ -11,6 +11,7 @@ import json
 import math
 import re
 from dataclasses import asdict, dataclass, field
+from decimal import Decimal
 from functools import cache, cached_property, lru_cache
 from pathlib import Path
 
@@ -264,15 +265,37 @@ def negation_mismatch(r: Reading) -> float:
 
 def number_conflict(r: Reading) -> float:
     """1 when the claim states a quantity, year, month or weekday the sentence lacks while
-    stating another of its kind (2014 vs 2016, 2 degrees vs 3 degrees, June vs May)."""
+    stating another of its kind (2014 vs 2016, 2 degrees vs 3 degrees, June vs May); a
+    quantity counts as stated when it is the claimed one as the claim rounds it (see
+    :func:`states`)."""
+    steps = rounded_quantities(r.claim.text)
     claimed, stated = _kinded(r.claim.text), _kinded(r.s.text)
     kinds = {kind for kind, _ in stated}
-    return float(any(kind in kinds for kind, _ in claimed - stated))
+    return float(any(kind in kinds and not states(stated, kind, v, steps) for kind, v in claimed))
 
 
 def number_missing(r: Reading) -> float:
     """1 when the claim states a quantity the sentence does not: it cannot fully support it."""
-    return float(bool(quantities(r.claim.text) - quantities(r.s.text)))
+    steps, stated = rounded_quantities(r.claim.text), quantities(r.s.text)
+    return float(any(not states(stated, unit, v, steps) for unit, v in steps))
+
+
+def states(
+    stated: frozenset[tuple[str, object]],
+    kind: str,
+    value: object,
+    steps: dict[tuple[str, float], float],
+) -> bool:
+    """Whether ``stated`` holds the claimed ``(kind, value)``: exactly, or, for a quantity,
+    within half its rounding step (:func:`rounded_quantities`): "7 m" is stated by 7.2 m and
+    "about 30 percent" by 26%, but "2 degrees" not by 1.5 nor "100 people" by 140. Years,
+    months and weekdays compare exactly."""
+    if (kind, value) in stated:
+        return True
+    half = steps.get((kind, value), 0.0) / 2
+    return half > 0 and any(
+        k == kind and isinstance(v, float) and abs(v - value) < half for k, v in stated
+    )
 
 
 def antonym(r: Reading) -> float:
@@ -446,7 +469,22 @@ def quantities(text: str) -> frozenset[tuple[str, float]]:
     multiplier ("3 million people" is 3e6 ``people``), so "2 degrees" and "40 percent" never
     compare, and years stand apart as ``year``.
     """
-    found = set()
+    return frozenset(rounded_quantities(text))
+
+
+# A hedge before a number says it is rounded: "about 30 percent" is 25 to 35.
+_HEDGE = re.compile(
+    r"\b(?:about|around|roughly|approximately|nearly|almost|some|circa|an estimated)\s+$|~\s*$",
+    re.IGNORECASE,
+)
+
+
+@lru_cache(maxsize=50_000)
+def rounded_quantities(text: str) -> dict[tuple[str, float], float]:
+    """Each quantity of :func:`quantities` with its rounding step: the place of its last digit
+    as written ("7.2 m": 0.1; "29 billion": 1e9), or, after a hedge, of its last nonzero
+    digit ("about 30 percent": 10)."""
+    found: dict[tuple[str, float], float] = {}
     for m in _NUMBER.finditer(text):
         raw = m.group().replace(",", "")
         value = float(raw)
@@ -457,10 +495,15 @@ def quantities(text: str) -> frozenset[tuple[str, float]]:
         if before and _names_a_thing(before.group(1), before.start(1)) and not _is_year(raw):
             continue  # "Boeing 737", "Article 5"
         if _is_year(raw) and not glued:
-            found.add(("year", value))
+            found[("year", value)] = 0.0
             continue
-        found.add((_unit(text, m.end(), glued), value * _multiplier(text, m.end())))
-    return frozenset(found)
+        digits = Decimal(raw)
+        if _HEDGE.search(text[: m.start()]):
+            digits = digits.normalize()
+        multiplier = _multiplier(text, m.end())
+        step = 10.0 ** min(digits.as_tuple().exponent, 12) * multiplier
+        found[(_unit(text, m.end(), glued), value * multiplier)] = step
+    return found
 
 
 def _names_a_thing(word: str, at: int) -> bool:
@@ -514,7 +557,8 @@ def date_words(text: str) -> set[tuple[str, str]]:
 @lru_cache(maxsize=50_000)
 def _kinded(text: str) -> frozenset[tuple[str, object]]:
     """The quantities, years, months and weekdays a text states, each with its kind."""
-    return quantities(text) | date_words(text)
+    # Month and weekday names apart from quantities: "6 months" is not a month's name.
+    return quantities(text) | {(f"named {kind}", name) for kind, name in date_words(text)}
 
 
 def _is_year(n: str) -> bool:

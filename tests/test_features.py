@@ -93,6 +93,17 @@ def test_negation_mismatch__is_one_when_only_one_side_negates(claim, sentence, m
         ("They met in June", "They met in May 2025.", 1.0),
         ("Crimea was annexed in 2016", "Crimea was annexed.", 0.0),  # missing, not conflicting
         ("Crimea was annexed in 2016", "Crimea has 3 regions.", 0.0),  # a count is not a year
+        # A quantity is stated as the claim rounds it: to its last digit, or after a hedge to
+        # its last nonzero digit; never across half a step.
+        ("Sea levels would rise 7 m", "Sea levels would rise 7.2 m.", 0.0),
+        ("Sea levels would rise 7 m", "Sea levels would rise 7.6 m.", 1.0),
+        ("Warming is capped at 2 degrees", "Warming is capped at 1.5 degrees.", 1.0),
+        ("Acidity rose about 30 percent", "Acidity rose 26 percent.", 0.0),
+        ("Acidity rose 30 percent", "Acidity rose 26 percent.", 1.0),
+        ("About 100 people died", "140 people died.", 0.0),
+        ("100 people died", "140 people died.", 1.0),
+        ("It emits 29 billion tonnes", "It emits 29.4 billion tonnes.", 0.0),
+        ("The talks lasted 6 months", "The talks ended in June.", 0.0),  # a count, a name
     ],
 )
 def test_number_conflict__is_one_when_the_sentence_states_another_of_the_kind(
@@ -107,6 +118,7 @@ def test_number_conflict__is_one_when_the_sentence_states_another_of_the_kind(
         ("Troops numbered 10,000", "Troops numbered 10000.", 0.0),  # separators aside
         ("Troops numbered 10,000", "Troops numbered many.", 1.0),
         ("Troops numbered many", "Troops numbered 10,000.", 0.0),
+        ("Troops numbered about 10,000", "Troops numbered 9,800.", 0.0),  # as rounded
     ],
 )
 def test_number_missing__is_one_when_the_claim_number_is_absent(claim, sentence, missing):
