@@ -18,6 +18,11 @@ def _flag(value: str | None) -> bool:
     return (value or "").strip().lower() in ("1", "true", "yes", "on")
 
 
+#: The NDJSON article limit when semantic ranking is on and none is set: embedding makes a write
+#: about 23 times slower, and a thousand articles would take minutes in one request.
+SEMANTIC_BULK_ARTICLES = 100
+
+
 @dataclass(frozen=True)
 class Config:
     """Everything the service reads from its environment (see README, "Configuration")."""
@@ -46,12 +51,13 @@ class Config:
         env = os.environ if env is None else env
         default = cls()
         backend = env.get("PROVENANCE_BACKEND", default.backend)
+        wants_semantic = semantic.wanted(env)
         if backend not in BACKENDS:
             raise ValueError(f"PROVENANCE_BACKEND must be one of {', '.join(BACKENDS)}.")
         return cls(
             backend=backend,
             opensearch=OpenSearchSettings.from_env(env),
-            semantic=semantic.wanted(env),
+            semantic=wants_semantic,
             index_dir=Path(env.get("PROVENANCE_INDEX_DIR", str(default.index_dir))),
             api_keys=_keys(env.get("PROVENANCE_API_KEYS")),
             read_keys_required=_flag(env.get("PROVENANCE_READS_REQUIRE_KEY")),
@@ -63,7 +69,10 @@ class Config:
                 env.get("PROVENANCE_MAX_REQUEST_BYTES", default.max_request_bytes)
             ),
             max_bulk_articles=int(
-                env.get("PROVENANCE_MAX_BULK_ARTICLES", default.max_bulk_articles)
+                env.get(
+                    "PROVENANCE_MAX_BULK_ARTICLES",
+                    SEMANTIC_BULK_ARTICLES if wants_semantic else default.max_bulk_articles,
+                )
             ),
             lock_timeout=float(env.get("PROVENANCE_LOCK_TIMEOUT", default.lock_timeout)),
             answer_cache=int(env.get("PROVENANCE_ANSWER_CACHE", default.answer_cache)),

@@ -40,6 +40,13 @@ def test_each_variable_sets_its_setting():
     assert (config.max_bulk_articles, config.lock_timeout, config.answer_cache) == (7, 2.5, 0)
 
 
+def test_semantic_mode_lowers_the_default_bulk_limit_but_not_a_set_one():
+    assert Config.from_env({"PROVENANCE_SEMANTIC": "on"}).max_bulk_articles == 100
+    assert Config.from_env({}).max_bulk_articles == 1_000
+    on_and_set = {"PROVENANCE_SEMANTIC": "on", "PROVENANCE_MAX_BULK_ARTICLES": "500"}
+    assert Config.from_env(on_and_set).max_bulk_articles == 500
+
+
 def test_keys_are_trimmed_and_empty_ones_dropped():
     assert Config.from_env({"PROVENANCE_API_KEYS": " a , ,b ,"}).api_keys == ("a", "b")
     assert Config.from_env({"PROVENANCE_API_KEYS": ""}).api_keys == ()
