@@ -69,7 +69,6 @@ WIDEN = 4
 TERMS = {field: f"{field}_terms" for field in FIELD_BOOSTS}
 GENERATION_DOC = "generation"
 EVERYTHING = ArticleFilter()
-VECTOR = S.VECTOR
 #: A sentence's embedding (semantic mode): base64 in the source, neither indexed nor searched.
 VECTOR_MAPPING = {"type": "binary"}
 
@@ -207,7 +206,7 @@ class OpenSearchSnapshot:
             span=tuple(src[S.SPAN]),
             said=Attribution(said["speaker"], said["quoted"]) if said else None,
             score=hit["_score"],
-            vector=base64.b64decode(src["vector"]) if src.get("vector") else None,
+            vector=base64.b64decode(src[S.VECTOR]) if src.get(S.VECTOR) else None,
         )
 
 
@@ -625,7 +624,7 @@ class OpenSearchStore:
                     S.SPAN: {"type": "integer", "index": False},
                     "said": stored_only,
                     "written": {"type": "date", "format": "epoch_millis"},
-                    VECTOR: VECTOR_MAPPING,
+                    S.VECTOR: VECTOR_MAPPING,
                 },
             },
         }
@@ -655,7 +654,7 @@ class OpenSearchStore:
                     raise
         # Indices made before vectors existed get their field (adding a field is allowed).
         self.client.indices.put_mapping(
-            index=self.sentences, body={"properties": {VECTOR: VECTOR_MAPPING}}
+            index=self.sentences, body={"properties": {S.VECTOR: VECTOR_MAPPING}}
         )
         self.client.cluster.health(
             index=[self.sentences, self.articles, self.meta], wait_for_status="yellow"
@@ -693,7 +692,7 @@ def _sentence_actions(
             S.SENTENCE_INDEX: s.index,
             S.SPAN: [s.start, s.end],
             "said": {"speaker": said.speaker, "quoted": said.quoted} if said else None,
-            **({VECTOR: base64.b64encode(vector).decode()} if vector else {}),
+            **({S.VECTOR: base64.b64encode(vector).decode()} if vector else {}),
         }
 
 

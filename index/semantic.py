@@ -27,7 +27,6 @@ from .articles import Article
 from .errors import ProvenanceError
 from .sentences import split_sentences
 
-MODEL_NAME = "all-MiniLM-L6-v2 (int8 ONNX)"
 DIMENSION = 384
 MAX_TOKENS = 256
 MODEL_SHA256 = "8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201dab014f3d2a6"
@@ -56,8 +55,6 @@ def wanted(env: dict[str, str] | None = None) -> bool:
 
 class Encoder:
     """Unit-length sentence vectors; loads the model on first use (thread-safe)."""
-
-    name = MODEL_NAME
 
     def __init__(self, model: Path, tokenizer: Path) -> None:
         self._paths = (model, tokenizer)
