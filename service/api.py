@@ -4,7 +4,8 @@
 than JSON through the operation's own loader), checks the bearer key, and serialises what the
 view returns (data, or ``(data, status, headers)`` as in APIFairy) with the response schema, or
 with the operation's ``text`` renderer when the client asks for text. The same metadata is
-what :mod:`service.openapi` publishes, so the contract is never written twice.
+what :mod:`service.openapi` publishes, so the contract is never written twice. A view's
+:class:`Resource` blueprint gives its operations their tag.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Response, current_app, json, request
+from flask import Blueprint, Response, current_app, json, request
 from marshmallow import Schema, ValidationError, fields
 from werkzeug.datastructures import MultiDict, WWWAuthenticate
 from werkzeug.exceptions import (
@@ -35,6 +36,29 @@ TEXT = "text/plain"
 NDJSON = "application/x-ndjson"
 #: Probes stay open whatever the configuration says of reads: orchestrators send no key.
 OPEN, READ, WRITE = "open", "read", "write"
+
+
+@dataclass(frozen=True)
+class Tag:
+    """A group of operations in the contract (generated clients and Swagger UI group by it)."""
+
+    name: str
+    description: str
+
+
+EVIDENCE = Tag("evidence", "Find the sentences in the archive that support or refute a claim.")
+ARTICLES = Tag("articles", "Add, replace, read, list and delete the archive's articles.")
+OPERATIONS = Tag("operations", "Probes and metrics for orchestrators and monitoring.")
+#: Every tag, in the order the contract lists them (and Swagger UI shows them).
+TAGS = (EVIDENCE, ARTICLES, OPERATIONS)
+
+
+class Resource(Blueprint):
+    """A blueprint whose declared operations the contract groups under its ``tag``."""
+
+    def __init__(self, name: str, import_name: str, tag: Tag) -> None:
+        super().__init__(name, import_name)
+        self.tag = tag
 
 
 @dataclass(frozen=True)

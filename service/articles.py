@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, url_for
+from flask import current_app, url_for
 from marshmallow import ValidationError
 from werkzeug.routing import BaseConverter
 
@@ -10,7 +10,7 @@ from index.articles import ID_PATTERN, Article, build_article, parse_raw
 from index.ingest import SourceError, ndjson_lines, read_ndjson
 from index.records import BulkResult, StoredArticle, WriteResult, WriteStatus
 
-from .api import JSON, NDJSON, TEXT, WRITE, operation, text_body
+from .api import ARTICLES, JSON, NDJSON, TEXT, WRITE, Resource, operation, text_body
 from .errors import ArticleTooLarge, TooManyArticles
 from .observability import count_ingested
 from .schemas import (
@@ -26,7 +26,7 @@ from .schemas import (
 )
 from .stores import store
 
-bp = Blueprint("articles", __name__)
+bp = Resource("articles", __name__, tag=ARTICLES)
 
 
 class ArticleIdConverter(BaseConverter):

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint
-
 from index.evidence import EvidenceQuery, EvidenceResult
 from index.render import evidence_text
 
-from .api import operation
+from .api import EVIDENCE, Resource, operation
 from .schemas import EvidenceBodySchema, EvidenceQuerySchema, EvidenceResultSchema
 from .stores import answers, store
 
-bp = Blueprint("evidence", __name__)
+bp = Resource("evidence", __name__, tag=EVIDENCE)
 
 
 @bp.get("/v1/evidence")

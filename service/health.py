@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app
+from flask import Response, abort, current_app
 
-from .api import OPEN, operation
+from .api import OPEN, OPERATIONS, Resource, operation
 from .openapi import spec_yaml
 from .schemas import HealthSchema, ReadySchema
 from .stores import store
 
-bp = Blueprint("health", __name__)
+bp = Resource("health", __name__, tag=OPERATIONS)
 
 
 @bp.get("/healthz")

@@ -16,7 +16,7 @@ import uuid
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 
-from flask import Blueprint, Flask, Response, g, request
+from flask import Flask, Response, g, request
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
     CollectorRegistry,
@@ -29,7 +29,7 @@ from prometheus_client.core import GaugeMetricFamily, Metric
 
 from index.records import WriteResult
 
-from .api import TEXT, operation
+from .api import OPERATIONS, TEXT, Resource, operation
 from .stores import store
 
 REQUEST_ID = "X-Request-ID"
@@ -57,7 +57,7 @@ INGESTED = Counter(
     registry=None,
 )
 
-bp = Blueprint("observability", __name__)
+bp = Resource("observability", __name__, tag=OPERATIONS)
 log = logging.getLogger("provenance.request")
 
 

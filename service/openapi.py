@@ -14,7 +14,7 @@ from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import Flask
 
-from .api import JSON, NDJSON, TEXT, WRITE, Operation
+from .api import JSON, NDJSON, TAGS, TEXT, WRITE, Operation, Resource, Tag
 from .config import Config
 from .errors import PROBLEM_JSON
 from .observability import REQUEST_ID
@@ -72,11 +72,14 @@ def build_spec(app: Flask) -> APISpec:
             "schema": {"type": "string", "pattern": "^[0-9]+$"},
         },
     )
+    used: set[Tag] = set()
     for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
         view = app.view_functions[rule.endpoint]
         op: Operation | None = getattr(view, "operation", None)
         if op is None:
             continue
+        tag = _tag(app, rule.endpoint)
+        used.add(tag)
         path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule)
         params = _path_parameters(app, rule.rule)
         for schema in op.response if isinstance(op.response, tuple) else ():
@@ -84,9 +87,23 @@ def build_spec(app: Flask) -> APISpec:
             if name not in spec.components.schemas:
                 spec.components.schema(name, schema=schema)
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
-            operation = _operation(view, op, params, app.config["PROVENANCE"])
+            operation = _operation(view, op, tag, params, app.config["PROVENANCE"])
             spec.path(path=path, operations={method.lower(): operation})
+    for tag in TAGS:
+        if tag in used:
+            spec.tag({"name": tag.name, "description": tag.description})
     return spec
+
+
+def _tag(app: Flask, endpoint: str) -> Tag:
+    """The tag of the blueprint ``endpoint`` is in; every operation must have one of ``TAGS``."""
+    blueprint = app.blueprints.get(endpoint.rpartition(".")[0])
+    if not isinstance(blueprint, Resource) or blueprint.tag not in TAGS:
+        raise TypeError(
+            f"{endpoint} declares an operation outside a service.api.Resource blueprint "
+            "with a tag of service.api.TAGS: the contract could not group it"
+        )
+    return blueprint.tag
 
 
 def _path_parameters(app: Flask, rule: str) -> list[dict]:
@@ -100,8 +117,9 @@ def _path_parameters(app: Flask, rule: str) -> list[dict]:
     return params
 
 
-def _operation(view, op: Operation, path_params: list[dict], config: Config) -> dict:
+def _operation(view, op: Operation, tag: Tag, path_params: list[dict], config: Config) -> dict:
     doc = {
+        "tags": [tag.name],
         "operationId": view.__name__,
         "summary": (view.__doc__ or "").strip().splitlines()[0],
         "parameters": list(path_params),

@@ -1,9 +1,13 @@
 """The committed contract is what the schemas generate, and it is valid OpenAPI."""
 
+import pytest
 import yaml
+from flask import Blueprint
 from openapi_spec_validator import validate
 
-from service.openapi import SPEC_FILE, spec_yaml
+from service.api import operation
+from service.openapi import SPEC_FILE, build_spec, spec_yaml
+from service.schemas import HealthSchema
 
 
 def test_committed_openapi_is_current(app):
@@ -29,3 +33,32 @@ def test_the_contract_states_the_limits_the_service_enforces(client):
     article = document["components"]["schemas"]["ArticleIn"]["properties"]
     assert article["title"]["maxLength"] == 1000 and article["url"]["maxLength"] == 2000
     assert "414" in document["paths"]["/v1/evidence"]["get"]["responses"]
+
+
+def test_every_operation_is_grouped_under_a_described_tag(client):
+    document = yaml.safe_load(client.get("/openapi.yaml").get_data(as_text=True))
+    tagged = {
+        (method, path): op["tags"]
+        for path, item in document["paths"].items()
+        for method, op in item.items()
+    }
+    assert all(len(tags) == 1 for tags in tagged.values()), tagged
+    assert tagged["get", "/v1/evidence"] == tagged["post", "/v1/evidence"] == ["evidence"]
+    assert tagged["delete", "/v1/articles/{article_id}"] == ["articles"]
+    assert tagged["get", "/healthz"] == tagged["get", "/metrics"] == ["operations"]
+    described = [tag["name"] for tag in document["tags"] if tag["description"]]
+    assert described == ["evidence", "articles", "operations"]
+
+
+def test_an_operation_outside_a_tagged_blueprint_is_refused(app):
+    untagged = Blueprint("untagged", __name__)
+
+    @untagged.get("/v1/untagged")
+    @operation(response=HealthSchema)
+    def untagged_view() -> dict:
+        """Declared on a plain blueprint."""
+        return {"status": "ok"}
+
+    app.register_blueprint(untagged)
+    with pytest.raises(TypeError, match="untagged.untagged_view"):
+        build_spec(app)
