@@ -11,6 +11,13 @@ from werkzeug.exceptions import HTTPException
 from index.errors import ArticleConflict, ArticleNotFound, IndexBusy, InvalidArticle
 
 PROBLEM_JSON = "application/problem+json"
+#: Gunicorn's own maximum (service/gunicorn_conf.py): a larger limit_request_line is cut to it,
+#: and 0 means no limit at all, which would let a client make a worker buffer an endless line.
+MAX_REQUEST_LINE = 8190
+LINE_TOO_LONG = (
+    f"The request line (method, path and query) is over {MAX_REQUEST_LINE:,} bytes. "
+    "Send long claims with POST /v1/evidence."
+)
 log = logging.getLogger(__name__)
 
 
@@ -28,6 +35,18 @@ class TooManyArticles(HTTPException):
     description = "The request holds more articles than this service takes at once."
 
 
+def problem_body(
+    status: int, title: str, detail: str | None = None, errors: dict | None = None
+) -> dict:
+    """The problem+json document (gunicorn's workers send it too: service/workers.py)."""
+    body = {"type": "about:blank", "title": title, "status": status}
+    if detail:
+        body["detail"] = detail
+    if errors:
+        body["errors"] = errors
+    return body
+
+
 def problem(
     status: int,
     title: str,
@@ -36,11 +55,7 @@ def problem(
     headers: dict[str, str] | None = None,
 ) -> Response:
     """A problem+json response; ``errors`` maps field names to lists of messages."""
-    body = {"type": "about:blank", "title": title, "status": status}
-    if detail:
-        body["detail"] = detail
-    if errors:
-        body["errors"] = errors
+    body = problem_body(status, title, detail, errors)
     response = Response(json.dumps(body), status=status, mimetype=PROBLEM_JSON)
     response.headers.update(headers or {})
     return response

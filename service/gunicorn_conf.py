@@ -19,15 +19,21 @@ workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 # greenlet rather than a whole worker, so probes and queries keep answering. One greenlet runs
 # at a time, so the searcher a worker shares is never read by two at once (it is not
 # thread-safe, which rules out gthread). docs/operations.md says why, and what goes in front.
-worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gevent")
+# Each named worker is gunicorn's own, but answers an over-long request line as problem+json
+# (service/workers.py); any other class given by its import path is used as it is.
+_WORKERS = {"gevent": "service.workers.GeventWorker", "sync": "service.workers.SyncWorker"}
+_worker = os.environ.get("GUNICORN_WORKER_CLASS", "gevent")
+worker_class = _WORKERS.get(_worker, _worker)
 worker_connections = int(os.environ.get("GUNICORN_WORKER_CONNECTIONS", "1000"))
 # A worker silent for this long is killed and replaced (a stuck request cannot hold a worker).
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 # On SIGTERM workers finish their requests for up to this long; a commit in flight completes.
 graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "20"))
 keepalive = 5
-# Gunicorn's own maximum (0 would mean no limit at all): a 2,000-character ASCII claim fits in a
-# GET; longer lines get gunicorn's 400, and long non-ASCII claims go in POST /v1/evidence.
+# Gunicorn's own maximum (service.errors.MAX_REQUEST_LINE; 0 would mean no limit at all, and a
+# client could make a worker buffer an endless line): a 2,000-character ASCII claim fits in a
+# GET; a longer line gets a 414 problem+json (service/workers.py), and long non-ASCII claims
+# go in POST /v1/evidence.
 limit_request_line = 8190
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "0"))
 max_requests_jitter = max_requests // 10

@@ -16,7 +16,7 @@ from flask import Flask
 
 from .api import JSON, NDJSON, TAGS, TEXT, WRITE, Operation, Resource, Tag
 from .config import Config
-from .errors import PROBLEM_JSON
+from .errors import LINE_TOO_LONG, PROBLEM_JSON
 from .observability import REQUEST_ID
 from .schemas import NON_BLANK, FormatSchema, ProblemSchema
 
@@ -38,11 +38,8 @@ STATUS_TEXT = {
     503: "Service Unavailable",
 }
 SPEC_FILE = Path(__file__).resolve().parent.parent / "openapi.yaml"
-# Said by gunicorn before the app sees the request (service/gunicorn_conf.py), so not as JSON.
-LINE_TOO_LONG = (
-    "The request line (method, path and query) is over 8,190 bytes; gunicorn answers before "
-    "the service, in plain text. Send long claims with POST /v1/evidence."
-)
+#: Statuses whose description says more than their name.
+DESCRIPTIONS = {414: f"URI Too Long. {LINE_TOO_LONG}"}
 
 
 def build_spec(app: Flask) -> APISpec:
@@ -133,9 +130,10 @@ def _operation(view, op: Operation, tag: Tag, path_params: list[dict], config: C
         doc["requestBody"] = {"required": True, "content": _body_content(op, config)}
     if op.access == WRITE:
         doc["security"] = [{"bearer": []}]
-    for status in sorted(set(op.errors) | ({422, 400} if op.query or op.body else set())):
+    # Any request line can be too long (service/workers.py answers it before the app).
+    for status in sorted({*op.errors, 414} | ({422, 400} if op.query or op.body else set())):
         doc["responses"][str(status)] = {
-            "description": STATUS_TEXT[status],
+            "description": DESCRIPTIONS.get(status, STATUS_TEXT[status]),
             "content": {PROBLEM_JSON: {"schema": "Problem"}},
         }
     if op.status == 201:
@@ -146,7 +144,6 @@ def _operation(view, op: Operation, tag: Tag, path_params: list[dict], config: C
         response["headers"] = {REQUEST_ID: "RequestId"}
         if status == "503":
             response["headers"]["Retry-After"] = "RetryAfter"
-    doc["responses"]["414"] = {"description": LINE_TOO_LONG}  # no request id: the app never ran
     return doc
 
 
