@@ -140,7 +140,7 @@ def find_evidence(store: ArticleStore, query: EvidenceQuery) -> EvidenceResult:
         and g[0].judgement.score >= query.min_score
     ][: query.limit]
     articles: dict[str, StoredArticle] = {}
-    evidence = [_evidence(claim, g, query.context, snapshot, articles) for g in groups]
+    evidence = [evidence_item(claim, g, query.context, snapshot, articles) for g in groups]
     supporting = [g[0] for g in groups if g[0].judgement.stance == SUPPORTS]
     return EvidenceResult(
         claim=query.claim,
@@ -255,13 +255,15 @@ def fold_copies(judged: list[Judged]) -> list[list[Judged]]:
     return groups
 
 
-def _evidence(
+def evidence_item(
     claim: Claim,
     group: list[Judged],
     context: int,
     snapshot: Snapshot,
     articles: dict[str, StoredArticle],
 ) -> Evidence:
+    """The evidence item of a group of copies: its earliest copy leads, its best one scores
+    (``articles`` caches the stored articles read, across the items of one answer)."""
     best = group[0]
     # The earliest copy is the likely origin: it leads, the others follow by date.
     copies = sorted(group, key=lambda j: (j.published_key, -j.judgement.score))
