@@ -35,6 +35,10 @@ MAX_DRAFT_CHARS = 20_000
 MAX_DRAFT_SENTENCES = 200
 #: Sentences of context each evidence item carries, as /v1/evidence's default.
 CONTEXT = 1
+#: Candidates judged per sentence: half of /v1/evidence's pool, since a sentence shows a few
+#: items, not twenty; the bench finds every claim's source sentence in its top 50 (at 100k and
+#: 1M, docs/performance.md), and judging is most of a draft's time.
+DRAFT_POOL = 50
 
 
 class Verdict(StrEnum):
@@ -274,7 +278,9 @@ def _checked(
         published_to=query.published_to,
         stance=Stance.ALL,
     )
-    sides = taken_sides(fold_copies(judge_candidates(snapshot, claim, asked, encoder)), encoder)
+    sides = taken_sides(
+        fold_copies(judge_candidates(snapshot, claim, asked, encoder, DRAFT_POOL)), encoder
+    )
     shown = shown_groups(sides, query.limit)
     supporting = [j for g in shown if g[0].judgement.stance == SUPPORTS for j in g]
     text = draft[s.start : s.end]

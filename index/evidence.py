@@ -166,11 +166,16 @@ def claim_parts_supported(
 
 
 def judge_candidates(
-    snapshot: Snapshot, claim: Claim, query: EvidenceQuery, encoder: Encoder | None = None
+    snapshot: Snapshot,
+    claim: Claim,
+    query: EvidenceQuery,
+    encoder: Encoder | None = None,
+    pool: int = CANDIDATE_POOL,
 ) -> list[Judged]:
-    """The index's candidate sentences for the claim within the query's filters, judged (with
-    their cosine to the claim when ``encoder`` is given: semantic mode)."""
-    hits = snapshot.candidates(claim.terms, query.where, max(CANDIDATE_POOL, 3 * query.limit))
+    """The index's ``pool`` best candidate sentences for the claim (three per answer item at
+    least) within the query's filters, judged (with their cosine to the claim when ``encoder``
+    is given: semantic mode)."""
+    hits = snapshot.candidates(claim.terms, query.where, max(pool, 3 * query.limit))
     similarities = _similarities(encoder, claim, hits) if encoder else [None] * len(hits)
     idf = snapshot.idf(claim.terms)
     best = max((h.score for h in hits), default=0.0) or 1.0
