@@ -1,4 +1,4 @@
-"""The ``provenance`` command: ingest, search, stats, embed, reindex, sweep and serve.
+"""The ``provenance`` command: ingest, search, check, stats, embed, reindex, sweep and serve.
 
 Benchmarks and evaluations are the lab's (``python -m lab``), not the product's.
 """
@@ -23,16 +23,19 @@ from .backend import (
     embed_archive,
     open_store,
 )
+from .draft import DraftQuery, check_draft
 from .errors import IndexBusy, ProvenanceError
 from .evidence import EvidenceQuery, find_evidence
 from .ingest import count_inputs, ingest_paths
 from .records import ASKED_STANCES, Stance
-from .render import evidence_text
+from .render import draft_text, evidence_text
 from .store import Store
 
 DEFAULT_INDEX = os.environ.get("PROVENANCE_INDEX_DIR", "var/index")
 #: sysexits' EX_TEMPFAIL: the index was busy, trying again later may succeed.
 EXIT_BUSY = 75
+#: ``check``: a checked sentence is not supported (1), or the draft could not be checked (2).
+EXIT_NOT_SUPPORTED, EXIT_CHECK_FAILED = 1, 2
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -80,6 +83,16 @@ def _parser() -> argparse.ArgumentParser:
     search.add_argument("--stance", choices=asked, default=Stance.SUPPORTS.value)
     search.add_argument("--json", action="store_true", help="print the API's JSON")
     search.set_defaults(run=cmd_search)
+
+    check = sub.add_parser(
+        "check",
+        help="mark each sentence of a draft with what the archive says of it; exit status 0 "
+        "when every checked sentence is supported, 1 when one is not, 2 on error",
+    )
+    check.add_argument("draft", help="the draft's file, or - for standard input")
+    check.add_argument("--limit", type=int, default=DraftQuery.limit, help="sources a sentence")
+    check.add_argument("--json", action="store_true", help="print the API's JSON")
+    check.set_defaults(run=cmd_check)
 
     stats = sub.add_parser("stats", help="index document counts")
     stats.set_defaults(run=cmd_stats)
@@ -157,6 +170,22 @@ def cmd_search(args: argparse.Namespace) -> int:
     else:
         print(evidence_text(result), end="")
     return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    """Print the checked draft, as the API's text answer or (``--json``) its JSON; exit 0 only
+    when every checked sentence is supported, so a pipeline can gate on it."""
+    try:
+        text = sys.stdin.read() if args.draft == "-" else Path(args.draft).read_text("utf-8")
+        result = check_draft(_store(args), DraftQuery(text, limit=args.limit))
+    except (OSError, UnicodeDecodeError, ProvenanceError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_CHECK_FAILED
+    if args.json:
+        print(json.dumps(asdict(result), indent=2, ensure_ascii=False))
+    else:
+        print(draft_text(result), end="")
+    return 0 if result.all_supported else EXIT_NOT_SUPPORTED
 
 
 def cmd_stats(args: argparse.Namespace) -> int:

@@ -39,3 +39,11 @@ class IndexBusy(ProvenanceError):
 
 class WriteIncomplete(ProvenanceError):
     """A writer process ended without its segment; nothing of the batch was committed."""
+
+
+class InvalidDraft(ProvenanceError):
+    """A draft to check holds nothing to check (it is empty or blank)."""
+
+
+class DraftTooLong(ProvenanceError):
+    """A draft to check is over the characters or sentences one check takes."""

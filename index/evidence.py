@@ -140,7 +140,7 @@ def find_evidence(store: ArticleStore, query: EvidenceQuery) -> EvidenceResult:
         and g[0].judgement.score >= query.min_score
     ][: query.limit]
     articles: dict[str, StoredArticle] = {}
-    evidence = [_evidence(claim, g, query.context, snapshot, articles) for g in groups]
+    evidence = [evidence_item(claim, g, query.context, snapshot, articles) for g in groups]
     supporting = [g[0] for g in groups if g[0].judgement.stance == SUPPORTS]
     return EvidenceResult(
         claim=query.claim,
@@ -166,11 +166,16 @@ def claim_parts_supported(
 
 
 def judge_candidates(
-    snapshot: Snapshot, claim: Claim, query: EvidenceQuery, encoder: Encoder | None = None
+    snapshot: Snapshot,
+    claim: Claim,
+    query: EvidenceQuery,
+    encoder: Encoder | None = None,
+    pool: int = CANDIDATE_POOL,
 ) -> list[Judged]:
-    """The index's candidate sentences for the claim within the query's filters, judged (with
-    their cosine to the claim when ``encoder`` is given: semantic mode)."""
-    hits = snapshot.candidates(claim.terms, query.where, max(CANDIDATE_POOL, 3 * query.limit))
+    """The index's ``pool`` best candidate sentences for the claim (three per answer item at
+    least) within the query's filters, judged (with their cosine to the claim when ``encoder``
+    is given: semantic mode)."""
+    hits = snapshot.candidates(claim.terms, query.where, max(pool, 3 * query.limit))
     similarities = _similarities(encoder, claim, hits) if encoder else [None] * len(hits)
     idf = snapshot.idf(claim.terms)
     best = max((h.score for h in hits), default=0.0) or 1.0
@@ -255,13 +260,15 @@ def fold_copies(judged: list[Judged]) -> list[list[Judged]]:
     return groups
 
 
-def _evidence(
+def evidence_item(
     claim: Claim,
     group: list[Judged],
     context: int,
     snapshot: Snapshot,
     articles: dict[str, StoredArticle],
 ) -> Evidence:
+    """The evidence item of a group of copies: its earliest copy leads, its best one scores
+    (``articles`` caches the stored articles read, across the items of one answer)."""
     best = group[0]
     # The earliest copy is the likely origin: it leads, the others follow by date.
     copies = sorted(group, key=lambda j: (j.published_key, -j.judgement.score))

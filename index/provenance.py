@@ -76,7 +76,7 @@ def attribute(
     ``focus`` offsets (e.g. the words matching a claim) is chosen, else the first. Returns None
     when the sentence reports no one.
     """
-    if not _SPEECH_WORD.search(sentence):  # every clause below has one; most sentences do not
+    if not reports_speech(sentence):  # every clause below has one; most sentences do not
         return None
     quoted = bool(_QUOTE.search(sentence))
     clauses = speaker_clauses(sentence, [*following, *reversed(preceding[-3:])])
@@ -93,6 +93,11 @@ def attribute(
     if name is None:
         return None
     return Attribution(_full_name(name, preceding), quoted)
+
+
+def reports_speech(text: str) -> bool:
+    """Whether the text holds a speech verb ("said", "told", "according to")."""
+    return bool(_SPEECH_WORD.search(text))
 
 
 def speaker_clauses(sentence: str, nearby: Sequence[str]) -> list[tuple[int, str]]:
@@ -120,6 +125,14 @@ def speaker_named_in(sentence: str) -> str | None:
             if name:
                 return name
     return None
+
+
+def person_named_in(sentence: str) -> str | None:
+    """The person a sentence names: its speaker, else its first name of two words or more."""
+    if found := speaker_named_in(sentence):
+        return found
+    names = (_trim(m.group()) for m in re.finditer(_NAME, sentence))
+    return next((n for n in names if n and " " in n), None)
 
 
 def _trim(name: str) -> str | None:

@@ -1,12 +1,15 @@
 """Evidence for people: the plain-text answer (curl, the CLI) and the pieces the web page marks up.
 
-One renderer, so ``curl -H 'Accept: text/plain'`` and ``provenance search`` print the same thing.
+One renderer, so ``curl -H 'Accept: text/plain'`` and ``provenance search`` (or ``check``) print
+the same thing.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from .draft import DraftResult, DraftSentence, Verdict
 from .evidence import Evidence, EvidenceResult
 from .support import SUPPORTS
 
@@ -71,3 +74,68 @@ def highlighted(text: str, spans: list[list[int]]) -> list[tuple[str, bool]]:
 def safe_link(url: str | None) -> str | None:
     """``url`` if it is an http(s) address a page may link to, else None (no ``javascript:``)."""
     return url if url and urlsplit(url).scheme.lower() in ("http", "https") else None
+
+
+MARKS = {
+    Verdict.SUPPORTED: "✓",
+    Verdict.DISPUTED: "±",
+    Verdict.CONTRADICTED: "✗",
+    Verdict.UNSUPPORTED: "?",
+}
+
+
+@dataclass(frozen=True)
+class Footnoted:
+    """A checked draft laid out for people: the draft cut into pieces, each checked sentence
+    with the numbers of its sources, and the sources numbered once across the draft."""
+
+    pieces: list[tuple[str, DraftSentence | None, list[int]]]
+    sources: list[Evidence]
+
+
+def footnoted(result: DraftResult) -> Footnoted:
+    """The draft cut at its sentences (the text between them kept), sources numbered from 1."""
+    numbers: dict[tuple[str, int], int] = {}
+    sources: list[Evidence] = []
+    pieces: list[tuple[str, DraftSentence | None, list[int]]] = []
+    at = 0
+    for s in result.sentences:
+        if s.start > at:
+            pieces.append((result.text[at : s.start], None, []))
+        cited = []
+        for item in s.evidence:
+            key = (item.article.id, item.sentence_index)
+            if key not in numbers:
+                numbers[key] = len(sources) + 1
+                sources.append(item)
+            cited.append(numbers[key])
+        pieces.append((s.text, s, cited))
+        at = s.end
+    if at < len(result.text):
+        pieces.append((result.text[at:], None, []))
+    return Footnoted(pieces, sources)
+
+
+def mark(sentence: DraftSentence, cited: list[int]) -> str:
+    """The mark after a checked sentence, its sources' numbers after its verdict's symbol:
+    ``[✓ 1,2]``, ``[± 1,3]``, ``[✗ 3]``, ``[? no evidence]``."""
+    said = ",".join(map(str, cited)) or "no evidence"
+    return f"[{MARKS[sentence.verdict]} {said}]"
+
+
+def draft_text(result: DraftResult) -> str:
+    """The draft with a mark after each checked sentence, then its numbered sources."""
+    laid = footnoted(result)
+    marked = "".join(
+        f"{text} {mark(s, cited)}" if s is not None and s.checked else text
+        for text, s, cited in laid.pieces
+    )
+    sources = [
+        f"[{n}] {origin(e.article.published, e.article.source, e.article.url)} · "
+        f"{'' if e.stance == SUPPORTS else f'{e.stance}: '}{one_line(e.sentence)}"
+        for n, e in enumerate(laid.sources, 1)
+    ]
+    summary = result.summary
+    counts = ", ".join(f"{getattr(summary, v)} {v}" for v in Verdict)
+    lines = [marked.rstrip("\n"), "", f"{summary.checked} checked: {counts}"]
+    return "\n".join([*lines, *([""] + sources if sources else [])]) + "\n"

@@ -60,11 +60,19 @@ def _segmenter() -> pysbd.Segmenter:
 
 def split_sentences(text: str) -> list[Sentence]:
     """Split article text into sentences whose offsets slice ``text`` exactly."""
-    spans: list[tuple[int, int]] = []
-    for para in _PARAGRAPH.finditer(text):
-        if not is_furniture(para.group()):
-            spans.extend(_paragraph_spans(para.group(), para.start()))
+    spans = [span for span, furniture in paragraph_sentences(text) if not furniture]
     return [Sentence(i, s, e, text[s:e]) for i, (s, e) in enumerate(spans)]
+
+
+def paragraph_sentences(text: str) -> list[tuple[tuple[int, int], bool]]:
+    """Every sentence span of ``text``, paragraph by paragraph, each with whether its paragraph
+    is page furniture (a heading, a caption, a link line): articles drop those, drafts keep
+    them to say why they were not checked."""
+    found = []
+    for para in _PARAGRAPH.finditer(text):
+        furniture = is_furniture(para.group())
+        found += [(span, furniture) for span in _paragraph_spans(para.group(), para.start())]
+    return found
 
 
 def _paragraph_spans(paragraph: str, base: int) -> list[tuple[int, int]]:

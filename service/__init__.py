@@ -1,11 +1,11 @@
 """The HTTP layer: validates requests, calls the index library, serialises results.
 
-``create_app`` (here) builds the app; one blueprint per resource (``evidence``, ``articles``,
-``health``, ``web``); ``schemas`` is the single source of the contract (``openapi`` renders it);
-``api`` declares each view's schemas and access; ``errors`` turns every failure into
-problem+json; ``config`` reads the environment; ``stores`` opens the backend; ``answers`` caches
-answers per index generation; ``observability`` serves metrics and logs; ``gunicorn_conf`` is
-the server's settings (gevent workers, limits, seeding).
+``create_app`` (here) builds the app; one blueprint per resource (``evidence``, ``check``,
+``articles``, ``health``, ``web``); ``schemas`` is the single source of the contract
+(``openapi`` renders it); ``api`` declares each view's schemas and access; ``errors`` turns
+every failure into problem+json; ``config`` reads the environment; ``stores`` opens the
+backend; ``answers`` caches answers per index generation; ``observability`` serves metrics and
+logs; ``gunicorn_conf`` is the server's settings (gevent workers, limits, seeding).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ def create_app(config: Config | None = None) -> Flask:
     # and that module must set PROMETHEUS_MULTIPROC_DIR before anything imports prometheus-client.
     from flask import Flask
 
-    from . import articles, evidence, health, web
+    from . import articles, check, evidence, health, web
     from .errors import register_error_handlers
     from .observability import register_observability
     from .stores import init_store
@@ -38,6 +38,6 @@ def create_app(config: Config | None = None) -> Flask:
     init_store(app)
     register_error_handlers(app)
     register_observability(app)
-    for blueprint in (evidence.bp, articles.bp, health.bp, web.bp):
+    for blueprint in (evidence.bp, check.bp, articles.bp, health.bp, web.bp):
         app.register_blueprint(blueprint)
     return app

@@ -76,6 +76,8 @@ class Operation:
     text: Callable[[Any], str] | None = None  # renders the result as text/plain
     #: Loaders of the body types other than JSON: each is given the loaded query string.
     loaders: Mapping[str, Callable[[Any], Any]] | None = None
+    #: What a text/plain body holds, as the contract says it.
+    text_body: str = "A raw article as found in seeds/."
 
 
 def operation(**declared) -> Callable:

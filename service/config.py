@@ -8,6 +8,7 @@ from pathlib import Path
 
 from index import semantic
 from index.backend import BACKENDS, OpenSearchSettings
+from index.draft import DraftLimits
 
 
 def _keys(value: str | None) -> tuple[str, ...]:
@@ -36,6 +37,9 @@ class Config:
     api_keys: tuple[str, ...] = ()
     read_keys_required: bool = False
     max_claim_chars: int = 2_000
+    #: The largest draft POST /v1/check takes (SPEC §3b), in characters and in sentences.
+    max_draft_chars: int = DraftLimits.max_chars
+    max_draft_sentences: int = DraftLimits.max_sentences
     max_article_bytes: int = 2 * 1024 * 1024
     max_request_bytes: int = 16 * 1024 * 1024
     #: Articles one NDJSON request may hold: a request is written whole within the worker's
@@ -44,6 +48,11 @@ class Config:
     lock_timeout: float = 10.0
     retry_after: int = 2
     answer_cache: int = 256
+
+    @property
+    def draft_limits(self) -> DraftLimits:
+        """The largest draft one check takes."""
+        return DraftLimits(self.max_draft_chars, self.max_draft_sentences)
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Config:
@@ -62,6 +71,10 @@ class Config:
             api_keys=_keys(env.get("PROVENANCE_API_KEYS")),
             read_keys_required=_flag(env.get("PROVENANCE_READS_REQUIRE_KEY")),
             max_claim_chars=int(env.get("PROVENANCE_MAX_CLAIM_CHARS", default.max_claim_chars)),
+            max_draft_chars=int(env.get("PROVENANCE_MAX_DRAFT_CHARS", default.max_draft_chars)),
+            max_draft_sentences=int(
+                env.get("PROVENANCE_MAX_DRAFT_SENTENCES", default.max_draft_sentences)
+            ),
             max_article_bytes=int(
                 env.get("PROVENANCE_MAX_ARTICLE_BYTES", default.max_article_bytes)
             ),

@@ -8,7 +8,14 @@ from flask import Flask, Response, json, request
 from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException
 
-from index.errors import ArticleConflict, ArticleNotFound, IndexBusy, InvalidArticle
+from index.errors import (
+    ArticleConflict,
+    ArticleNotFound,
+    DraftTooLong,
+    IndexBusy,
+    InvalidArticle,
+    InvalidDraft,
+)
 
 PROBLEM_JSON = "application/problem+json"
 #: Gunicorn's own maximum (service/gunicorn_conf.py): a larger limit_request_line is cut to it,
@@ -79,6 +86,14 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(InvalidArticle)
     def invalid_article(exc: InvalidArticle):
         return problem(422, "Unprocessable Content", "The article is invalid.", exc.errors)
+
+    @app.errorhandler(InvalidDraft)
+    def invalid_draft(exc: InvalidDraft):
+        return problem(422, "Unprocessable Content", str(exc), {"text": [str(exc)]})
+
+    @app.errorhandler(DraftTooLong)
+    def draft_too_long(exc: DraftTooLong):
+        return problem(413, "Content Too Large", str(exc))
 
     @app.errorhandler(ArticleNotFound)
     def not_found(exc: ArticleNotFound):

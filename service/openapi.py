@@ -174,7 +174,7 @@ def _body_content(op: Operation, config: Config) -> dict:
             "schema": {
                 "type": "string",
                 "pattern": NON_BLANK.pattern,
-                "description": "A raw article as found in seeds/.",
+                "description": op.text_body,
             }
         },
         NDJSON: {

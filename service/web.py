@@ -1,4 +1,5 @@
-"""GET /: the evidence page for editors, rendered on the server (it needs no JavaScript)."""
+"""GET /: the evidence page for editors, and POST /check: a draft checked on the same page;
+rendered on the server (it needs no JavaScript)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ from marshmallow import ValidationError
 from werkzeug.datastructures import MultiDict
 
 from index import render
+from index.draft import DraftQuery, check_draft
+from index.errors import DraftTooLong, InvalidDraft
 from index.records import Stance
 
 from .api import READ, authorize, load_query
@@ -21,7 +24,7 @@ def page() -> tuple[str, int]:
     """The claim box and filters; with a claim, its evidence cards or what is wrong with it."""
     authorize(READ)
     asked = asked_params()
-    shown = {"form": request.args, "max_claim": current_app.config["PROVENANCE"].max_claim_chars}
+    shown = limits() | {"form": request.args}
     if "claim" not in asked:
         return render_template("index.html", **shown), 200
     try:
@@ -30,6 +33,29 @@ def page() -> tuple[str, int]:
         return render_template("index.html", errors=field_messages(exc.messages), **shown), 422
     result = answers().answer(store(), query)
     return render_template("index.html", result=result, asked=asked, **shown), 200
+
+
+@bp.post("/check")
+def check_page() -> tuple[str, int]:
+    """A draft from the page's form, each sentence marked with its verdict, sources below."""
+    authorize(READ)
+    draft = request.form.get("text", "")
+    shown = limits() | {"form": {}, "draft": draft}
+    try:
+        result = check_draft(
+            store(), DraftQuery(draft), current_app.config["PROVENANCE"].draft_limits
+        )
+    except (InvalidDraft, DraftTooLong) as exc:
+        status = 413 if isinstance(exc, DraftTooLong) else 422
+        return render_template("index.html", draft_problem=str(exc), **shown), status
+    laid = render.footnoted(result)
+    return render_template("index.html", checked=result, laid=laid, **shown), 200
+
+
+def limits() -> dict[str, int]:
+    """The longest claim and draft the page's fields take."""
+    config = current_app.config["PROVENANCE"]
+    return {"max_claim": config.max_claim_chars, "max_draft": config.max_draft_chars}
 
 
 def asked_params() -> MultiDict:
@@ -51,6 +77,7 @@ def helpers() -> dict:
         "UNDATED": render.UNDATED,
         "UNKNOWN_SOURCE": render.UNKNOWN_SOURCE,
         "Stance": Stance,
+        "MARKS": render.MARKS,
     }
 
 

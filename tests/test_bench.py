@@ -76,6 +76,19 @@ def test_bench_prints_speed_beside_recall_and_reuses_a_kept_index(tmp_path):
     assert float(exhaustive[3]) > 0  # CPU per 1k sentences of our ingest
     assert (tmp_path / "b.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
+    drafts = re.findall(
+        r"^draft of 40 sentences at [\d,]+ sentences, one worker: p50 (\d+) ms, "
+        r"p99 (\d+) ms; CPU (\d+) ms against (\d+) ms .*: ([\d.]+)x; source among a "
+        r"sentence's evidence ([\d.]+) \(one by one: ([\d.]+)\)$",
+        first.stdout,
+        re.M,
+    )
+    assert len(drafts) == 2  # one line per size, below its table
+    for p50, p99, draft_cpu, singles_cpu, ratio, found, singles_found in drafts:
+        assert 0 < int(p50) <= int(p99) and int(draft_cpu) > 0 and int(singles_cpu) > 0
+        assert float(ratio) > 0
+        assert 0 < float(found) <= 1 and 0 < float(singles_found) <= 1
+
     again = run_lab(*args, "--workdir", str(tmp_path / "work"))
     assert again.returncode == 0, again.stderr
     assert [r[2] for r in table_rows(again.stdout)][:3] == ["reused"] * 3

@@ -121,3 +121,28 @@ def test_search_stance_all_labels_what_does_not_support(tmp_path, provenance):
     with pytest.raises(SystemExit) as refused:
         provenance("search", "--stance", "refutes", claim, index_dir=tmp_path / "ix")
     assert refused.value.code == 2  # argparse: only supports or all may be asked for
+
+
+def test_check_marks_the_draft_and_exits_by_its_verdicts(tmp_path, provenance):
+    index_dir = tmp_path / "ix"
+    provenance("ingest", *map(str, SEED_FILES), index_dir=index_dir)
+    supported = tmp_path / "supported.txt"
+    supported.write_text("Peskov said the annexed regions are non-negotiable.\nWhat next?\n")
+    done = provenance("check", str(supported), index_dir=index_dir)
+    assert done.returncode == 0
+    assert done.stdout.startswith(
+        "Peskov said the annexed regions are non-negotiable. [✓ 1,2]\nWhat next?\n\n"
+    )
+    assert "\n[1] 2025-02-27 · The Moscow Times · https://" in done.stdout
+    unsupported = tmp_path / "unsupported.txt"
+    unsupported.write_text("Coffee exports from Brazil doubled.")
+    as_json = provenance("check", "--json", str(unsupported), index_dir=index_dir)
+    assert as_json.returncode == 1
+    assert json.loads(as_json.stdout)["summary"]["unsupported"] == 1
+
+
+@pytest.mark.parametrize("draft", ["missing.txt", "blank.txt"])
+def test_check_exits_2_on_a_draft_it_cannot_check(tmp_path, provenance, draft):
+    (tmp_path / "blank.txt").write_text(" \n")
+    done = provenance("check", str(tmp_path / draft), index_dir=tmp_path / "ix")
+    assert done.returncode == 2 and done.stderr.startswith("error: ")

@@ -143,3 +143,35 @@ def test_page_honours_read_keys(make_app):
 def test_stylesheet_is_served(client):
     with client.get("/static/style.css") as response:
         assert response.status_code == 200 and ":focus-visible" in response.get_data(as_text=True)
+
+
+DRAFT = (
+    "Peskov said the annexed regions are non-negotiable.\n\n"
+    "Kyiv has lost hundreds of square kilometres of Russia's Kursk region. What next?"
+)
+
+
+def test_a_draft_comes_back_marked_with_footnotes(seeded_client):
+    response = seeded_client.post("/check", data={"text": DRAFT})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "2 sentences checked" in html
+    assert (
+        '<span class="drafted verdict-supported" title="Supported; nothing found supports: '
+        'regions">Peskov said the annexed regions are non-negotiable.</span>' in html
+    )
+    assert '<sup><a href="#source-1">1</a>,</sup>' in html and 'id="source-3"' in html
+    assert '<span class="unchecked" title="Not checked: question">What next?</span>' in html
+    assert ">refutes</strong>" in html
+    assert ">Peskov said the annexed regions are non-negotiable.\n\nKyiv has" in html  # the box
+
+
+@pytest.mark.parametrize(
+    ("text", "status", "said"), [(" \n", 422, "empty"), ("Peskov spoke. " * 3, 413, "at most 2")]
+)
+def test_a_draft_that_cannot_be_checked_says_why_on_the_page(make_app, text, status, said):
+    client = make_app(max_draft_sentences=2).test_client()
+    response = client.post("/check", data={"text": text})
+    assert response.status_code == status and response.mimetype == "text/html"
+    html = response.get_data(as_text=True)
+    assert "The draft could not be checked" in html and said in html
+    assert 'aria-invalid="true"' in html

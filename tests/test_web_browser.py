@@ -54,17 +54,24 @@ def page(browser) -> Iterator:
     context.close()
 
 
+@pytest.fixture
+def page_without_js(browser) -> Iterator:
+    """A desktop-sized page with JavaScript off: everything must work without it."""
+    context = browser.new_context(
+        java_script_enabled=False, viewport={"width": 1100, "height": 900}
+    )
+    yield context.new_page()
+    context.close()
+
+
 def screenshot(page, path: Path, capsys) -> None:
     page.screenshot(path=str(path), full_page=True)
     with capsys.disabled():
         print(f"\nscreenshot: {path}")
 
 
-def test_editor_finds_the_seed_claim_without_javascript(browser, server, tmp_path, capsys):
-    context = browser.new_context(
-        java_script_enabled=False, viewport={"width": 1100, "height": 900}
-    )
-    page = context.new_page()
+def test_editor_finds_the_seed_claim_without_javascript(page_without_js, server, tmp_path, capsys):
+    page = page_without_js
     page.goto(server.url + "/")
     page.get_by_label("Claim").press_sequentially(PESKOV)
     page.get_by_label("Claim").press("Enter")
@@ -92,7 +99,6 @@ def test_editor_finds_the_seed_claim_without_javascript(browser, server, tmp_pat
     page.set_viewport_size({"width": 375, "height": 800})  # a phone: nothing scrolls sideways
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     screenshot(page, tmp_path / "evidence-phone.png", capsys)
-    context.close()
 
 
 def test_form_is_usable_from_the_keyboard(page, server):
@@ -154,3 +160,43 @@ def test_article_markup_shows_as_text(page, server):
     )
     assert page.evaluate("document.querySelectorAll('main script, main img').length") == 0
     assert page.evaluate("window.pwned") is None
+
+
+DRAFT = (
+    "Talks in Istanbul\n\n"
+    "Peskov said the annexed regions are non-negotiable. "
+    "Kyiv has lost hundreds of square kilometres of Russia's Kursk region.\n\n"
+    "Coffee exports from Brazil doubled. What happens next?"
+)
+
+
+def test_editor_checks_a_draft_without_javascript(page_without_js, server, tmp_path, capsys):
+    page = page_without_js
+    page.goto(server.url + "/")
+    page.get_by_label("Check a draft").fill(DRAFT)
+    with page.expect_navigation() as navigation:
+        page.get_by_role("button", name="Check the draft").click()
+    assert navigation.value.status == 200
+    assert page.get_by_role("heading", name="3 sentences checked").is_visible()
+    text = page.locator(".draft-text")
+    assert text.inner_text().startswith("Talks in Istanbul\n\nPeskov said")  # the draft as sent
+    supported = text.locator(".drafted.verdict-supported")
+    assert supported.inner_text() == "Peskov said the annexed regions are non-negotiable."
+    underline = supported.evaluate(
+        "e => [getComputedStyle(e).textDecorationLine, getComputedStyle(e).textDecorationColor]"
+    )
+    assert underline == ["underline", "rgb(30, 107, 52)"]  # the verdict's colour...
+    marks = text.locator(".mark [aria-hidden=true]").all_inner_texts()
+    assert marks == ["✓", "✗", "?"]  # ...and a symbol, so colour is not the only sign
+    assert text.locator(".verdict-contradicted.drafted").inner_text().startswith("Kyiv has lost")
+    text.locator(".mark.verdict-contradicted a").first.click()
+    refuting = page.locator(".sources li:target")
+    assert "Kyiv has seized hundreds" in refuting.inner_text()
+    assert "refutes" in refuting.inner_text()
+    link = page.locator("#source-1 a").first
+    assert link.get_attribute("href").startswith("https://www.themoscowtimes.com/")
+    screenshot(page, tmp_path / "draft.png", capsys)
+
+    page.set_viewport_size({"width": 375, "height": 800})
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    screenshot(page, tmp_path / "draft-phone.png", capsys)

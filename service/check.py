@@ -1,0 +1,34 @@
+"""POST /v1/check: every sentence of a draft, marked with what the archive says of it."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app
+
+from index.draft import DraftQuery, DraftResult, check_draft
+from index.render import draft_text
+
+from .api import JSON, TEXT, operation, text_body
+from .schemas import DraftBodySchema, DraftResultSchema
+from .stores import store
+
+bp = Blueprint("check", __name__)
+
+
+def plain_draft(query: None) -> DraftQuery:
+    """A text/plain body: the draft itself, with the default limit and no filters."""
+    return DraftQuery(text_body())
+
+
+@bp.post("/v1/check")
+@operation(
+    body=DraftBodySchema,
+    body_types=(JSON, TEXT),
+    loaders={TEXT: plain_draft},
+    text_body="The draft as text (UTF-8).",
+    response=DraftResultSchema,
+    errors=(400, 413, 415, 422),
+    text=draft_text,
+)
+def check(body: DraftQuery) -> DraftResult:
+    """Every sentence of a draft, marked supported, disputed, contradicted or unsupported."""
+    return check_draft(store(), body, current_app.config["PROVENANCE"].draft_limits)
