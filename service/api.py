@@ -48,9 +48,10 @@ class Tag:
 
 EVIDENCE = Tag("evidence", "Find the sentences in the archive that support or refute a claim.")
 ARTICLES = Tag("articles", "Add, replace, read, list and delete the archive's articles.")
+DRAFTS = Tag("drafts", "Check a whole draft: every sentence marked with what the archive says.")
 OPERATIONS = Tag("operations", "Probes and metrics for orchestrators and monitoring.")
 #: Every tag, in the order the contract lists them (and Swagger UI shows them).
-TAGS = (EVIDENCE, ARTICLES, OPERATIONS)
+TAGS = (EVIDENCE, DRAFTS, ARTICLES, OPERATIONS)
 
 
 class Resource(Blueprint):

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app
+from flask import current_app
 
 from index.draft import DraftQuery, DraftResult, check_draft
 from index.render import draft_text
 
-from .api import JSON, TEXT, operation, text_body
+from .api import DRAFTS, JSON, TEXT, Resource, operation, text_body
 from .schemas import DraftBodySchema, DraftResultSchema
 from .stores import store
 
-bp = Blueprint("check", __name__)
+bp = Resource("check", __name__, tag=DRAFTS)
 
 
 def plain_draft(query: None) -> DraftQuery:

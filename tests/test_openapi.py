@@ -46,8 +46,9 @@ def test_every_operation_is_grouped_under_a_described_tag(client):
     assert tagged["get", "/v1/evidence"] == tagged["post", "/v1/evidence"] == ["evidence"]
     assert tagged["delete", "/v1/articles/{article_id}"] == ["articles"]
     assert tagged["get", "/healthz"] == tagged["get", "/metrics"] == ["operations"]
+    assert tagged["post", "/v1/check"] == ["drafts"]
     described = [tag["name"] for tag in document["tags"] if tag["description"]]
-    assert described == ["evidence", "articles", "operations"]
+    assert described == ["evidence", "drafts", "articles", "operations"]
 
 
 def test_an_operation_outside_a_tagged_blueprint_is_refused(app):
