@@ -22,7 +22,7 @@ from .evidence import (
     Judged,
     evidence_item,
     fold_copies,
-    judge_candidates,
+    judge_all,
     unsupported_words,
 )
 from .provenance import attribute, person_named_in, reports_speech
@@ -151,10 +151,16 @@ def check_draft(
     segments = segment_draft(query.text, limits)
     snapshot = store.snapshot()
     articles: dict[str, StoredArticle] = {}  # read once for all the draft's evidence
+    checked = [s for s in segments if not s.reason]
+    asked = [(analyse_claim(s.claim), asked_as(s.claim, query)) for s in checked]
+    # One batch for the verifier: every sentence's best candidates read together.
+    pools = dict(
+        zip(map(id, checked), judge_all(snapshot, asked, store.encoder, DRAFT_POOL), strict=True)
+    )
     sentences = [
         _unchecked(query.text, s)
         if s.reason
-        else _checked(query.text, s, query, snapshot, store.encoder, articles)
+        else _checked(query.text, s, query, pools[id(s)], snapshot, store.encoder, articles)
         for s in segments
     ]
     return DraftResult(
@@ -260,27 +266,30 @@ def _unchecked(draft: str, s: Segment) -> DraftSentence:
     return DraftSentence(draft[s.start : s.end], s.start, s.end, checked=False, reason=s.reason)
 
 
-def _checked(
-    draft: str,
-    s: Segment,
-    query: DraftQuery,
-    snapshot: Snapshot,
-    encoder: Encoder | None,
-    articles: dict[str, StoredArticle],
-) -> DraftSentence:
-    """The sentence judged as a claim: its verdict, its evidence on both sides, what is left."""
-    claim = analyse_claim(s.claim)
-    asked = EvidenceQuery(
-        s.claim,
+def asked_as(claim: str, query: DraftQuery) -> EvidenceQuery:
+    """The evidence query a draft sentence is checked with: both sides, the draft's filters."""
+    return EvidenceQuery(
+        claim,
         limit=query.limit,
         sources=query.sources,
         published_from=query.published_from,
         published_to=query.published_to,
         stance=Stance.ALL,
     )
-    sides = taken_sides(
-        fold_copies(judge_candidates(snapshot, claim, asked, encoder, DRAFT_POOL)), encoder
-    )
+
+
+def _checked(
+    draft: str,
+    s: Segment,
+    query: DraftQuery,
+    judged: list[Judged],
+    snapshot: Snapshot,
+    encoder: Encoder | None,
+    articles: dict[str, StoredArticle],
+) -> DraftSentence:
+    """The sentence judged as a claim: its verdict, its evidence on both sides, what is left."""
+    claim = analyse_claim(s.claim)
+    sides = taken_sides(fold_copies(judged), encoder)
     shown = shown_groups(sides, query.limit)
     supporting = [j for g in shown if g[0].judgement.stance == SUPPORTS for j in g]
     text = draft[s.start : s.end]
@@ -297,16 +306,18 @@ def _checked(
 
 
 def taken_sides(groups: list[list[Judged]], encoder: Encoder | None) -> list[list[Judged]]:
-    """The groups that support or refute the sentence, best first, without refutations far
-    below its best support: the cut :func:`index.support.within_reach` makes of supports (a
-    near-copy scored a hundredth of the verbatim quote is noise, not a dispute)."""
+    """The groups that support or refute the sentence, best first. A contradiction the verifier
+    read always counts; a refutation by the lexical rules alone does not when it scores far
+    below the sentence's best support: the cut :func:`index.support.within_reach` makes of
+    supports (a near-copy scored a hundredth of the verbatim quote is noise, not a dispute)."""
     heads = [g[0].judgement for g in groups]
     best = max((j.score for j in heads if j.stance == SUPPORTS), default=0.0)
     floor = model(encoder is not None).relative * min(best, NEAR_VERBATIM)
     return [
         g
         for g, j in zip(groups, heads, strict=True)
-        if j.stance == SUPPORTS or (j.stance == REFUTES and j.score >= floor)
+        if j.stance == SUPPORTS
+        or (j.stance == REFUTES and (j.reading is not None or j.score >= floor))
     ]
 
 

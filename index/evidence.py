@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from . import verifier as verifiers
 from .backend import ArticleStore, Snapshot
 from .claims import Claim, analyse_claim
 from .provenance import Attribution, attribute, similar_sizes
@@ -17,6 +18,9 @@ from .records import ArticleFilter, ArticleRef, SentenceHit, Stance, StoredArtic
 from .semantic import Encoder, pack, sentence_input
 from .semantic import similarities as semantic_similarities
 from .support import (
+    REFUTE_MIN_COVERAGE,
+    RELATED,
+    SUPPORT_MIN_COVERAGE,
     SUPPORTS,
     Cover,
     Judgement,
@@ -174,7 +178,38 @@ def judge_candidates(
 ) -> list[Judged]:
     """The index's ``pool`` best candidate sentences for the claim (three per answer item at
     least) within the query's filters, judged (with their cosine to the claim when ``encoder``
-    is given: semantic mode)."""
+    is given: semantic mode; read by the verifier unless it is off)."""
+    return judge_all(snapshot, [(claim, query)], encoder, pool)[0]
+
+
+def judge_all(
+    snapshot: Snapshot,
+    asked: list[tuple[Claim, EvidenceQuery]],
+    encoder: Encoder | None = None,
+    pool: int = CANDIDATE_POOL,
+) -> list[list[Judged]]:
+    """:func:`judge_candidates` for several claims on one snapshot (a draft's sentences), the
+    verifier reading all their best candidates in one batch."""
+    lexical = [_judged_by_rules(snapshot, claim, query, encoder, pool) for claim, query in asked]
+    verifier = verifiers.current()
+    if verifier is not None:
+        read_top(
+            verifier, [(claim, *judged) for (claim, _), judged in zip(asked, lexical, strict=True)]
+        )
+    relative = model(encoder is not None, verifier is not None).relative
+    for judged, _ in lexical:
+        stances = within_reach(
+            [j.judgement.score for j in judged], [j.judgement.stance for j in judged], relative
+        )
+        for j, st in zip(judged, stances, strict=True):
+            j.judgement = replace(j.judgement, stance=st)
+    return [judged for judged, _ in lexical]
+
+
+def _judged_by_rules(
+    snapshot: Snapshot, claim: Claim, query: EvidenceQuery, encoder: Encoder | None, pool: int
+) -> tuple[list[Judged], dict[str, float]]:
+    """The claim's candidates judged by the lexical features, and the claim terms' idf."""
     hits = snapshot.candidates(claim.terms, query.where, max(pool, 3 * query.limit))
     similarities = _similarities(encoder, claim, hits) if encoder else [None] * len(hits)
     idf = snapshot.idf(claim.terms)
@@ -193,14 +228,62 @@ def judge_candidates(
         _judge(claim, h, idf, h.score / best, before(h), sim)
         for h, sim in zip(hits, similarities, strict=True)
     ]
-    stances = within_reach(
-        [j.judgement.score for j in judged],
-        [j.judgement.stance for j in judged],
-        model(encoder is not None).relative,
-    )
-    for j, st in zip(judged, stances, strict=True):
-        j.judgement = replace(j.judgement, stance=st)
-    return judged
+    return judged, idf
+
+
+#: Candidates the verifier reads per claim, the best by the lexical judgement: measured on the
+#: even claims (docs/verifier.md), the supports beyond them are rare and the cost is linear.
+VERIFIED_CANDIDATES = 24
+
+
+def read_top(
+    verifier: verifiers.Verifier,
+    claims: list[tuple[Claim, list[Judged], dict[str, float]]],
+    k: int | None = None,
+) -> None:
+    """Have the verifier read each claim's ``k`` (default :data:`VERIFIED_CANDIDATES`)
+    best-judged candidates that could take a side (:func:`could_take_a_side`) against the
+    claim (each part of a long claim), all claims in one batch, and judge them again with what
+    it read. The others were not read: they cannot support, and rank below every sentence
+    that was."""
+    k = VERIFIED_CANDIDATES if k is None else k
+    chosen, pairs = [], []
+    for claim, judged, _ in claims:
+        ranked = sorted(range(len(judged)), key=lambda i: -judged[i].judgement.score)
+        top = [i for i in ranked if could_take_a_side(judged[i].judgement.features)][:k]
+        parts = [p.text for p in claim_parts(claim)]
+        chosen.append((top, parts))
+        pairs += [(premise(judged[i].view), part) for i in top for part in parts]
+    probs = iter(verifier.probabilities(pairs)) if pairs else iter(())
+    for (claim, judged, idf), (top, parts) in zip(claims, chosen, strict=True):
+        for i in top:
+            j = judged[i]
+            readings = tuple(
+                (
+                    part,
+                    round(float(p[verifiers.ENTAILMENT]), 4),
+                    round(float(p[verifiers.CONTRADICTION]), 4),
+                )
+                for part, p in zip(parts, [next(probs) for _ in parts], strict=True)
+            )
+            j.view = replace(j.view, readings=readings)
+            j.judgement = judge(claim, j.view, idf)
+        read = set(top)
+        for i, j in enumerate(judged):
+            if i not in read:
+                j.judgement = replace(j.judgement, score=0.0, stance=RELATED, unread=True)
+
+
+def could_take_a_side(feats: dict[str, float]) -> bool:
+    """Whether a sentence states enough of the claim to support it or refute it, whatever the
+    verifier reads: the others stay ``related``, so reading them would cost for nothing."""
+    stated = feats["coverage"] + feats["synonym_coverage"]
+    return feats["coverage"] >= SUPPORT_MIN_COVERAGE or stated >= REFUTE_MIN_COVERAGE
+
+
+def premise(view: SentenceView) -> str:
+    """What the verifier reads for a sentence: the sentence, after the one it refers back to."""
+    return f"{view.neighbour_text} {view.text}" if view.neighbour_text else view.text
 
 
 def _judge(

@@ -92,7 +92,7 @@ class Encoder:
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         for at in range(0, len(order), BATCH):
             rows = order[at : at + BATCH]
-            out[rows] = _off_the_event_loop(self._run, [texts[i] for i in rows])
+            out[rows] = off_the_event_loop(self._run, [texts[i] for i in rows])
         return out
 
     def _run(self, texts: list[str]) -> np.ndarray:
@@ -111,7 +111,7 @@ class Encoder:
         return [pack(v) for v in self.encode(texts)]
 
 
-def _off_the_event_loop(run, texts: list[str]) -> np.ndarray:
+def off_the_event_loop(run, texts: list[str]) -> np.ndarray:
     """``run(texts)`` in a real thread when gevent has patched this process (a gevent worker),
     so other requests and the worker's heartbeat go on while a long write is embedded:
     onnxruntime and the tokenizer release the GIL while they compute. Else, here and now."""

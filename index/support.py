@@ -78,6 +78,9 @@ class SentenceView:
     neighbour_text: str = ""
     #: The claim's cosine with the sentence, in semantic mode (index.semantic); else None.
     similarity: float | None = None
+    #: What the verifier read (index.verifier): per claim (or claim part) text, P(entailment)
+    #: and P(contradiction); empty when the sentence was not read.
+    readings: tuple[tuple[str, float, float], ...] = ()
 
     @classmethod
     def of(
@@ -102,6 +105,10 @@ class SentenceView:
             near,
             similarity,
         )
+
+    def reading(self, claim_text: str) -> tuple[float, float] | None:
+        """P(entailment), P(contradiction) the verifier read for this claim, if it read it."""
+        return next(((e, c) for t, e, c in self.readings if t == claim_text), None)
 
     @cached_property
     def own_terms(self) -> frozenset[str]:
@@ -195,6 +202,10 @@ class Judgement:
     stance: str
     features: dict[str, float]
     matches: dict[str, Match] = field(default_factory=dict)
+    #: What the verifier read, P(entailment) and P(contradiction); None when it did not read
+    #: the sentence (lexical mode, or ranked below the candidates it reads: ``unread``).
+    reading: tuple[float, float] | None = None
+    unread: bool = False
 
 
 # --- features --------------------------------------------------------------------------------
@@ -229,6 +240,18 @@ def similarity(r: Reading) -> float:
     """The claim's cosine with the sentence (its title before it), in semantic mode; the
     lexical model has no weight for it."""
     return r.s.similarity or 0.0
+
+
+def entailment(r: Reading) -> float:
+    """The verifier's P(entailment) of the claim given the sentence (0 when not read)."""
+    read = r.s.reading(r.claim.text)
+    return read[0] if read else 0.0
+
+
+def contradiction(r: Reading) -> float:
+    """The verifier's P(contradiction) of the claim given the sentence (0 when not read)."""
+    read = r.s.reading(r.claim.text)
+    return read[1] if read else 0.0
 
 
 def order(r: Reading) -> float:
@@ -374,6 +397,8 @@ FEATURES = {
     "title_coverage": title_coverage,
     "retrieval": retrieval,
     "similarity": similarity,
+    "entailment": entailment,
+    "contradiction": contradiction,
     "order": order,
     "negation_mismatch": negation_mismatch,
     "number_conflict": number_conflict,
@@ -392,12 +417,16 @@ REFUTE_MIN_COVERAGE = 0.4
 @dataclass(frozen=True)
 class Model:
     """Logistic weights over :data:`FEATURES`, the score from which a sentence supports, and
-    the share of the claim's best supporting score below which a sentence no longer does."""
+    the share of the claim's best supporting score below which a sentence no longer does; with
+    the verifier, ``refute`` is the P(contradiction) from which a sentence refutes and
+    ``entail`` the P(entailment) a supporting sentence needs at least."""
 
     bias: float
     weights: dict[str, float]
     threshold: float
     relative: float
+    refute: float | None = None
+    entail: float | None = None
 
     def score(self, features: dict[str, float]) -> float:
         """The logistic score of a feature vector."""
@@ -406,37 +435,45 @@ class Model:
 
     def to_json(self) -> str:
         """The model as the JSON of :data:`WEIGHTS_FILE`."""
-        return json.dumps(asdict(self), indent=2) + "\n"
+        fields = {k: v for k, v in asdict(self).items() if v is not None}
+        return json.dumps(fields, indent=2) + "\n"
 
 
 WEIGHTS_FILE = Path(__file__).with_name("support_weights.json")
 #: The model of semantic mode: the same features plus ``similarity``.
 SEMANTIC_WEIGHTS_FILE = Path(__file__).with_name("support_weights_semantic.json")
+#: The model of sentences the verifier read: its probabilities beside the lexical features.
+VERIFIER_WEIGHTS_FILE = Path(__file__).with_name("support_weights_verifier.json")
 
 
-def weights_file(semantic: bool) -> Path:
-    """Where the model of the lexical or the semantic mode is kept."""
+def weights_file(semantic: bool, verified: bool = False) -> Path:
+    """Where the model of a mode is kept: one for sentences the verifier read (either
+    ranking), else the lexical or the semantic one."""
+    if verified:
+        return VERIFIER_WEIGHTS_FILE
     return SEMANTIC_WEIGHTS_FILE if semantic else WEIGHTS_FILE
 
 
-_models: dict[bool, Model] = {}
+_models: dict[Path, Model] = {}
 
 
-def model(semantic: bool = False) -> Model:
+def model(semantic: bool = False, verified: bool = False) -> Model:
     """The model of a mode: the shipped one, fitted on even Climate-FEVER claims by
     ``python -m lab eval climate-fever PATH --train``, unless :func:`use_model` set another."""
-    if semantic not in _models:
-        _models[semantic] = Model(**json.loads(weights_file(semantic).read_text()))
-    return _models[semantic]
+    path = weights_file(semantic, verified)
+    if path not in _models:
+        _models[path] = Model(**json.loads(path.read_text()))
+    return _models[path]
 
 
-def use_model(m: Model | None, semantic: bool = False) -> None:
+def use_model(m: Model | None, semantic: bool = False, verified: bool = False) -> None:
     """Judge with ``m`` in this process from now on (``None``: the shipped file again); the
     lab's sweeps try models without writing them."""
+    path = weights_file(semantic, verified)
     if m is None:
-        _models.pop(semantic, None)
+        _models.pop(path, None)
     else:
-        _models[semantic] = m
+        _models[path] = m
 
 
 _NUMBER = re.compile(r"(?<![\w.])(?<![A-Za-z]-)\d[\d,]*(?:\.\d+)?(?![\d])")
@@ -663,9 +700,11 @@ def supports_part(part: Claim, s: SentenceView, idf: dict[str, float]) -> bool:
 def _judge_part(claim: Claim, s: SentenceView, idf: dict[str, float]) -> Judgement:
     r = Reading(claim, s, idf)
     feats = {name: fn(r) for name, fn in FEATURES.items()}
-    m = model(s.similarity is not None)
+    verified = bool(s.readings)
+    m = model(s.similarity is not None, verified)
     score = m.score(feats)
-    return Judgement(round(score, 4), stance(feats, score, m.threshold), feats, r.matches)
+    decided = verified_stance(feats, score, m) if verified else stance(feats, score, m.threshold)
+    return Judgement(round(score, 4), decided, feats, r.matches, s.reading(claim.text))
 
 
 # Claims longer than this many words are judged clause by clause: a sentence rarely states all
@@ -702,6 +741,28 @@ def stance(feats: dict[str, float], score: float, threshold: float) -> str:
     if disagrees and stated >= REFUTE_MIN_COVERAGE:
         return REFUTES
     if score >= threshold and feats["coverage"] >= SUPPORT_MIN_COVERAGE and not disagrees:
+        return SUPPORTS
+    return RELATED
+
+
+def verified_stance(feats: dict[str, float], score: float, m: Model) -> str:
+    """The stance of a sentence the verifier read: refutes when it reads a contradiction (at
+    least ``m.refute``, above its entailment) in a sentence stating most of the claim; supports
+    when scored at least the floor, read as entailment (at least ``m.entail``) more than
+    contradiction, with a fifth of the claim in its own words and no other number or date than
+    the claim's."""
+    entailed, contradicted = feats["entailment"], feats["contradiction"]
+    stated = feats["coverage"] + feats["synonym_coverage"]
+    refute = m.refute if m.refute is not None else 0.5
+    if contradicted >= refute and contradicted > entailed and stated >= REFUTE_MIN_COVERAGE:
+        return REFUTES
+    if (
+        score >= m.threshold
+        and entailed > contradicted
+        and entailed >= (m.entail or 0.0)
+        and feats["coverage"] >= SUPPORT_MIN_COVERAGE
+        and not feats["number_conflict"]
+    ):
         return SUPPORTS
     return RELATED
 
@@ -780,12 +841,24 @@ _HOW_WORDS = {
 
 
 def explain(claim: Claim, j: Judgement) -> str:
-    """The score and the stance in words: what the sentence covers, and what disagrees."""
+    """The score and the stance in words: what the verifier read, what the sentence covers,
+    and what disagrees."""
     found = covers(claim, j.matches)
     counts = {how: sum(c.how == how for c in found) for how in _HOW_WORDS}
     parts = [f"{n} {words}" for how, words in _HOW_WORDS.items() if (n := counts[how])]
     said = f"States {len(found)} of {len(claim.words)} claim words"
     said += f" ({', '.join(parts)})" if parts else ""
+    if j.unread:
+        return f"Not read by the verifier (below the claim's best candidates). {said}."
+    if j.reading is not None:
+        entailed, contradicted = j.reading
+        verdict = {SUPPORTS: "states", REFUTES: "contradicts"}.get(
+            j.stance, "neither states nor denies"
+        )
+        return (
+            f"The verifier reads that it {verdict} the claim (entailment {entailed:.2f}, "
+            f"contradiction {contradicted:.2f}). {said}."
+        )
     reasons = [text for name, text in _DISAGREEMENTS.items() if j.features.get(name)]
     if j.stance == SUPPORTS or not reasons:
         return said + "."
