@@ -24,12 +24,15 @@ def create_app(config: Config | None = None) -> Flask:
     # and that module must set PROMETHEUS_MULTIPROC_DIR before anything imports prometheus-client.
     from flask import Flask
 
+    from index import verifier
+
     from . import articles, check, evidence, health, web
     from .errors import register_error_handlers
     from .observability import register_observability
     from .stores import init_store
 
     config = config or Config.from_env()
+    verifier.configure(config.verifier)  # a missing or altered model stops the app here
     app = Flask(__name__)
     app.config["PROVENANCE"] = config
     # One byte over the cap: werkzeug cuts a chunked body at this length without a word, so a

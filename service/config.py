@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from index import semantic
+from index import semantic, verifier
 from index.backend import BACKENDS, OpenSearchSettings
 from index.draft import DraftLimits
 
@@ -34,6 +34,8 @@ class Config:
     opensearch: OpenSearchSettings = field(default_factory=OpenSearchSettings)
     #: Semantic ranking (the ``semantic`` extra): sentence vectors at ingest, cosine in the model.
     semantic: bool = False
+    #: The verifier judges the top candidates (index/verifier.py); off: the lexical rules alone.
+    verifier: bool = verifier.DEFAULT == "on"
     api_keys: tuple[str, ...] = ()
     read_keys_required: bool = False
     max_claim_chars: int = 2_000
@@ -67,6 +69,7 @@ class Config:
             backend=backend,
             opensearch=OpenSearchSettings.from_env(env),
             semantic=wants_semantic,
+            verifier=verifier.wanted(env),
             index_dir=Path(env.get("PROVENANCE_INDEX_DIR", str(default.index_dir))),
             api_keys=_keys(env.get("PROVENANCE_API_KEYS")),
             read_keys_required=_flag(env.get("PROVENANCE_READS_REQUIRE_KEY")),

@@ -56,6 +56,15 @@ def on_starting(server):
     for stale in Path(os.environ["PROMETHEUS_MULTIPROC_DIR"]).glob("*.db"):
         stale.unlink()
     config = Config.from_env()
+    if config.verifier:
+        # Checked here, before any worker starts, without loading onnxruntime (see below).
+        from index.verifier import VerifierUnavailable, check_files, folder
+
+        try:
+            check_files(folder())
+        except VerifierUnavailable as e:
+            server.log.error("%s", e)
+            raise SystemExit(1) from None
     if config.semantic:
         # The master must not load the embedding model: workers forked from it would inherit
         # onnxruntime's process-wide state, and it aborts them when they exit.

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from flask import Response, abort, current_app
 
+from index import verifier
+
 from .api import OPEN, OPERATIONS, Resource, operation
 from .openapi import spec_yaml
 from .schemas import HealthSchema, ReadySchema
@@ -33,6 +35,7 @@ def readyz() -> dict:
         "backend_status": health.status,
         "nodes": health.nodes,
         "ranking": "semantic" if store().encoder else "lexical",
+        "judge": "verifier" if verifier.current() else "lexical",
     }
 
 

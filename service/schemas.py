@@ -488,6 +488,15 @@ class ReadySchema(Schema):
             "(PROVENANCE_SEMANTIC=on, docs/quality.md); else `lexical`.",
         },
     )
+    judge = fields.Str(
+        required=True,
+        metadata={
+            "enum": ["verifier", "lexical"],
+            "description": "`verifier` when the shipped entailment model decides which "
+            "sentences support the claim (the default, docs/verifier.md); `lexical` with "
+            "PROVENANCE_VERIFIER=off.",
+        },
+    )
 
 
 class ProblemSchema(Schema):
