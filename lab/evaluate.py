@@ -22,6 +22,7 @@ from pathlib import Path
 from whoosh.query import Or, Term
 
 from index import schema as S
+from index import verifier as verifiers
 from index.articles import Article, build_article
 from index.claims import analyse_claim
 from index.evidence import EvidenceQuery, Judged, find_evidence, judge_candidates
@@ -38,20 +39,34 @@ from index.support import (
     weights_file,
 )
 from index.support import model as support_model
+from lab.nli_data import NLI_DIR
 
 SOURCE = "Wikipedia"
 #: Training writes the model into the source tree, never into an installed package.
 SOURCE_TREE = Path(__file__).resolve().parent.parent / "index"
 
 
-def source_weights(semantic: bool) -> Path:
-    """The source tree's model file of a mode (lexical or semantic)."""
-    return SOURCE_TREE / weights_file(semantic).name
+def source_weights(semantic: bool, verified: bool = False) -> Path:
+    """The source tree's model file of a mode (lexical, semantic, or read by the verifier)."""
+    return SOURCE_TREE / weights_file(semantic, verified).name
 
 
-def features_of(semantic: bool) -> list[str]:
-    """The features a mode's model weighs: the lexical one has no ``similarity``."""
-    return [n for n in FEATURES if semantic or n != "similarity"]
+_VERIFIER_FEATURES = ("entailment", "contradiction")
+
+
+def features_of(semantic: bool, verified: bool = False) -> list[str]:
+    """The features a mode's model weighs: the verifier's probabilities only for sentences it
+    read (with either ranking, and no ``similarity`` then); ``similarity`` only in semantic
+    mode."""
+    if verified:
+        return [n for n in FEATURES if n != "similarity"]
+    return [n for n in FEATURES if (semantic or n != "similarity") and n not in _VERIFIER_FEATURES]
+
+
+def verified() -> bool:
+    """Whether this process judges with the verifier (``PROVENANCE_VERIFIER``, or
+    :func:`index.verifier.use`)."""
+    return verifiers.current() is not None
 
 
 def open_dataset_store(path: str, semantic: bool) -> Store:
@@ -107,8 +122,14 @@ class Metrics:
     queries_per_second: float
     #: Share of the claims with no SUPPORTS sentence that still get a non-empty answer.
     unsupported_answered: float = 0.0
+    #: Per claim, as an editor meets it: the share of claims with a SUPPORTS sentence whose
+    #: answer holds one, and of claims with a REFUTES sentence whose answer holds one.
+    supported_kept: float = 0.0
+    refuted_as_supports: float = 0.0
 
-    HEADER = "  claims   R@5  R@10  R@ans   MRR  REF@5  REF-ans  len   q/s  none-ans"
+    HEADER = (
+        "  claims   R@5  R@10  R@ans   MRR  REF@5  REF-ans  len   q/s  none-ans  sup-kept  ref-sup"
+    )
 
     def row(self) -> str:
         """One line under :attr:`HEADER`."""
@@ -116,7 +137,8 @@ class Metrics:
             f"{self.claims:8d} {self.recall_at_5:5.3f} {self.recall_at_10:5.3f} "
             f"{self.recall_answer:6.3f} {self.mrr:5.3f} {self.refutes_in_top_5:6.3f} "
             f"{self.refutes_returned:8.3f} {self.mean_answer_length:4.1f} "
-            f"{self.queries_per_second:5.0f} {self.unsupported_answered:9.3f}"
+            f"{self.queries_per_second:5.0f} {self.unsupported_answered:9.3f} "
+            f"{self.supported_kept:9.3f} {self.refuted_as_supports:8.3f}"
         )
 
 
@@ -206,6 +228,20 @@ def measure(cases: Sequence[Case], answers: Sequence[Answer], seconds: float) ->
         mean_answer_length=_mean([len(a) for a in answers]),
         queries_per_second=len(cases) / seconds if seconds else 0.0,
         unsupported_answered=_mean(unsupported),
+        supported_kept=_mean(
+            [
+                bool(frozenset().union(*a) & c.supports)
+                for c, a in zip(cases, answers, strict=True)
+                if c.supports
+            ]
+        ),
+        refuted_as_supports=_mean(
+            [
+                bool(frozenset().union(*a) & c.refutes)
+                for c, a in zip(cases, answers, strict=True)
+                if c.refutes
+            ]
+        ),
     )
 
 
@@ -274,7 +310,7 @@ def evaluate(
             out(
                 f"{len(data.cases)} claims; {len(data.sentences)} evidence sentences indexed as "
                 f"{indexed} sentences of {len({a for a, _ in where})} articles; "
-                f"ranking: {'semantic' if semantic else 'lexical'}"
+                f"{mode(semantic)}"
             )
             systems = {
                 "pipeline": pipeline(store, where),
@@ -288,9 +324,68 @@ def evaluate(
                     metrics = run(cases, answer)
                     report.setdefault(name, {})[half] = metrics
                     out(f"{name:9}{half:5}{metrics.row()}")
+            odd = halves(data.cases)["odd"]
+            subsets: list[tuple[str, frozenset[str] | None]] = [("all", None)]
+            if verified() and NLI_DIR.is_dir():
+                subsets.append(("unseen in the verifier's training", unseen_sentences(data)))
+            for subset, keys in subsets:
+                auc_, n = stance_auc(store, where, odd, keys)
+                out(
+                    f"odd half, SUPPORTS vs REFUTES AUC of the support score ({subset}, "
+                    f"{n} judged pairs): {auc_:.3f}"
+                )
             return report
         finally:
             store.close()
+
+
+def mode(semantic: bool) -> str:
+    """The ranking and the judge this process evaluates."""
+    judge = "verifier" if verified() else "lexical rules"
+    return f"ranking: {'semantic' if semantic else 'lexical'}; judge: {judge}"
+
+
+def stance_auc(
+    store: Store,
+    where: dict[tuple[str, int], str],
+    cases: Sequence[Case],
+    keys: frozenset[str] | None = None,
+) -> tuple[float, int]:
+    """The SUPPORTS-vs-REFUTES AUC of the support score over the labelled sentences in each
+    claim's judged pool (only those of ``keys`` when given), and how many pairs it counts."""
+    from .train_verifier import auc
+
+    positive, negative = [], []
+    for case in cases:
+        pool = judge_candidates(
+            store.snapshot(), analyse_claim(case.claim), EvidenceQuery(case.claim), store.encoder
+        )
+        best: dict[str, float] = {}
+        for j in pool:
+            key = where[(j.hit.article.id, j.hit.index)]
+            best[key] = max(best.get(key, 0.0), j.judgement.score)
+        for key, score in best.items():
+            if keys is not None and key not in keys:
+                continue
+            if key in case.supports:
+                positive.append(score)
+            elif key in case.refutes:
+                negative.append(score)
+    import numpy as np
+
+    return auc(np.array(positive), np.array(negative)), len(positive) + len(negative)
+
+
+def unseen_sentences(data: Dataset) -> frozenset[str]:
+    """The evidence keys whose sentence is no premise of the verifier's training pairs."""
+    from .nli_data import read_all, split
+
+    seen = {p.premise.strip().lower() for p in split(read_all())[0]}
+    return frozenset(
+        k
+        for k, (_, text) in data.sentences.items()
+        if " ".join(text.split()).strip().lower() not in seen
+    )
 
 
 # --- training the support model -------------------------------------------------------------
@@ -307,6 +402,8 @@ def training_rows(store: Store, where: dict[tuple[str, int], str], cases: Iterab
         claim = analyse_claim(case.claim)
         query = EvidenceQuery(case.claim)
         for j in judge_candidates(store.snapshot(), claim, query, store.encoder):
+            if j.judgement.unread:
+                continue  # the verified model judges only what the verifier read
             key = where[(j.hit.article.id, j.hit.index)]
             rows.append((j.judgement.features, int(key in case.supports), i, key in case.refutes))
     return rows
@@ -357,20 +454,31 @@ def train(path: Path, out: Callable[[str], None] = print, semantic: bool = False
     """Fit the mode's support model on the even half and write it to :func:`source_weights`."""
     data = read_climate_fever(path)
     cases = halves(data.cases)["even"]
+    read = verified()
     with tempfile.TemporaryDirectory(prefix="climate-fever-") as tmp:
         store = open_dataset_store(tmp, semantic)
         try:
             where, _ = index_dataset(store, data)
             rows = training_rows(store, where, cases)
-            names = features_of(semantic)
+            names = features_of(semantic, read)
             w = fit_logistic([[f[n] for n in names] for f, *_ in rows], [y for _, y, *_ in rows])
             fitted = Model(w[0], dict(zip(names, w[1:], strict=True)), 0.0, RELATIVE)
             out(f"{len(rows)} candidates of {len(cases)} even claims; weights {fitted.weights}")
             model = choose_threshold(store, where, cases, fitted, out)
         finally:
             store.close()
-    out(f"threshold {model.threshold}; wrote {source_weights(semantic)}")
+    out(f"threshold {model.threshold}; wrote {source_weights(semantic, read)}")
     return model
+
+
+#: With the verifier, the score floor and the P(entailment) a support needs are chosen on the
+#: even claims: the most recall whose REFUTES share stays at most MAX_REFUTES_RETURNED,
+#: answers short enough to read.
+VERIFIED_THRESHOLDS = (0.2, 0.1, 0.07, 0.05, 0.035, 0.025, 0.018, 0.012, 0.008, 0.005)
+#: A sentence refutes when the verifier reads a contradiction more likely than not.
+REFUTE_FLOOR = 0.5
+ENTAIL_FLOORS = (0.33, 0.5)
+MAX_REFUTES_RETURNED = 0.10
 
 
 def choose_threshold(
@@ -380,30 +488,69 @@ def choose_threshold(
     fitted: Model,
     out: Callable[[str], None] = print,
 ) -> Model:
-    """The floor among :data:`THRESHOLDS` whose default answer to ``cases`` averages at most
-    :data:`MAX_MEAN_ANSWER` items and finds the most SUPPORTS less REFUTES sentences.
+    """The floor whose default answer to ``cases`` averages at most :data:`MAX_MEAN_ANSWER`
+    items and finds the most SUPPORTS less REFUTES sentences (among :data:`THRESHOLDS`); with
+    the verifier, see :data:`VERIFIED_THRESHOLDS`.
 
     Measured on the service's real answers (folded copies, the per-claim cut and the limit
     included); the chosen model is left in :func:`source_weights`.
     """
-    semantic = store.encoder is not None
-    best: tuple[float, Model] | None = None
-    for threshold in THRESHOLDS:
-        model = replace(fitted, threshold=threshold)
-        _install(model, semantic)
+    if not verified():
+        return _best_of(
+            store,
+            where,
+            cases,
+            [replace(fitted, threshold=t) for t in THRESHOLDS],
+            out,
+            lambda m: (m.recall_answer - m.refutes_returned,),
+        )
+    # The floor first; then a floor on P(entailment) too, with the floor at or below the first
+    # choice (a floor on entailment keeps fewer sentences, a lower score floor gives some back).
+    rank = _verified_rank
+    first = _best_of(
+        store,
+        where,
+        cases,
+        [replace(fitted, threshold=t, refute=REFUTE_FLOOR) for t in VERIFIED_THRESHOLDS],
+        out,
+        rank,
+    )
+    lower = [t for t in VERIFIED_THRESHOLDS if t <= first.threshold][:3]
+    both = [replace(first, threshold=t, entail=e) for e in ENTAIL_FLOORS for t in lower]
+    return _best_of(store, where, cases, [first, *both], out, rank)
+
+
+def _verified_rank(m: Metrics) -> tuple:
+    return (m.refutes_returned <= MAX_REFUTES_RETURNED, m.recall_answer)
+
+
+def _best_of(
+    store: Store,
+    where: dict[tuple[str, int], str],
+    cases: Sequence[Case],
+    models: list[Model],
+    out: Callable[[str], None],
+    rank: Callable[[Metrics], tuple],
+) -> Model:
+    """The best-ranked of ``models`` whose answers average at most MAX_MEAN_ANSWER items
+    (else the last); it is left installed."""
+    semantic, read = store.encoder is not None, verified()
+    best: tuple[tuple, Model] | None = None
+    for model in models:
+        _install(model, semantic, read)
         m = run(cases, pipeline(store, where))
-        out(f"threshold {threshold}: {Metrics.HEADER.strip()}\n{' ' * 17}{m.row()}")
-        gain = m.recall_answer - m.refutes_returned
-        if m.mean_answer_length <= MAX_MEAN_ANSWER and (best is None or gain > best[0]):
-            best = (gain, model)
-    chosen = best[1] if best else replace(fitted, threshold=THRESHOLDS[-1])
-    _install(chosen, semantic)
+        out(f"threshold {model.threshold} refute {model.refute}: {Metrics.HEADER.strip()}")
+        out(f"{' ' * 17}{m.row()}")
+        if m.mean_answer_length <= MAX_MEAN_ANSWER and (best is None or rank(m) > best[0]):
+            best = (rank(m), model)
+    chosen = best[1] if best else models[-1]
+    _install(chosen, semantic, read)
     return chosen
 
 
-def _install(model: Model, semantic: bool) -> None:
-    source_weights(semantic).write_text(model.to_json())
-    use_model(None, semantic)
+def _install(model: Model, semantic: bool, read: bool = False) -> None:
+    source_weights(semantic, read).write_text(model.to_json())
+    use_model(None, semantic, read)
 
 
 # --- the trade-off curve ----------------------------------------------------------------------
@@ -417,15 +564,15 @@ def curve(
 ) -> list[tuple[float, Metrics]]:
     """The default answer's metrics as the support floor moves, the model otherwise as shipped
     (tried in memory: nothing is written)."""
-    semantic = store.encoder is not None
-    shipped = support_model(semantic)
+    semantic, read = store.encoder is not None, verified()
+    shipped = support_model(semantic, read)
     points = []
     try:
         for floor in CURVE_FLOORS:
-            use_model(replace(shipped, threshold=floor), semantic)
+            use_model(replace(shipped, threshold=floor), semantic, read)
             points.append((floor, run(cases, pipeline(store, where))))
     finally:
-        use_model(None, semantic)
+        use_model(None, semantic, read)
     return points
 
 
@@ -509,7 +656,13 @@ def miss_cause(judged: Judged | None, semantic: bool) -> str:
         return f"{kind}: {' + '.join(shown)}"
     if feats["coverage"] < SUPPORT_MIN_COVERAGE:
         return "under a fifth of the claim in its own words"
-    if j.score < support_model(semantic).threshold:
+    if j.unread:
+        return "not read by the verifier (below the claim's best candidates)"
+    if j.reading is not None and j.stance == REFUTES:
+        return "read as contradicting the claim"
+    if j.reading is not None and j.reading[0] <= j.reading[1]:
+        return "read as contradicting more than stating it"
+    if j.score < support_model(semantic, verified()).threshold:
         return "score under the floor"
     if j.stance == RELATED:
         return "per-claim cut (under a tenth of the best support)"
@@ -556,7 +709,7 @@ def report_misses(
     counts: dict[str, int] = {}
     for cause, *_ in found:
         counts[cause] = counts.get(cause, 0) + 1
-    out(f"ranking: {'semantic' if semantic else 'lexical'}; odd half, missed SUPPORTS sentences")
+    out(f"{mode(semantic)}; odd half, missed SUPPORTS sentences")
     out("| cause | missed | share |\n|---|---|---|")
     for cause, n in sorted(counts.items(), key=lambda kv: -kv[1]):
         out(f"| {cause} | {n} | {n / len(found):.1%} |")
