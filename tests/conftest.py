@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
-from index import cli
+from index import cli, verifier
 from index.ingest import seed_files, seed_if_new
 from index.semantic import encoder_for
 from index.store import Store
@@ -45,6 +45,7 @@ READY_ON_SEEDS = {
     "backend_status": "ok",
     "nodes": None,
     "ranking": "lexical",
+    "judge": "lexical",
 }
 
 
@@ -70,6 +71,16 @@ def must_be_slow(what: str) -> None:
     """Fail a test that starts ``what`` without the ``slow`` mark: ``-m "not slow"`` trusts it."""
     if _running and _running[-1].get_closest_marker("slow") is None:
         raise AssertionError(f"{_running[-1].nodeid} starts {what}: mark it @pytest.mark.slow")
+
+
+@pytest.fixture(autouse=True)
+def _judge(request: pytest.FixtureRequest) -> Iterator[None]:
+    """The judge of the shipped default (``PROVENANCE_VERIFIER`` unset), unless the module
+    names one: ``JUDGE = "verifier"`` or ``"lexical"``."""
+    default = "verifier" if verifier.wanted({}) else "lexical"
+    verifier.configure(getattr(request.module, "JUDGE", default) == "verifier")
+    yield
+    verifier.configure(default == "verifier")
 
 
 @pytest.fixture

@@ -131,7 +131,8 @@ def test_evaluate_indexes_each_sentence_and_reports_both_halves(tmp_path):
     report = evaluate(path, lines.append)
     # The evidence sentence with two sentences in it is indexed as two, both mapped back to it.
     assert lines[0] == (
-        "2 claims; 4 evidence sentences indexed as 5 sentences of 2 articles; ranking: lexical"
+        "2 claims; 4 evidence sentences indexed as 5 sentences of 2 articles; "
+        "ranking: lexical; judge: lexical rules"
     )
     bm25 = report["bm25"]
     assert (bm25["even"].claims, bm25["odd"].claims) == (1, 1)
@@ -145,7 +146,8 @@ def test_evaluate_indexes_each_sentence_and_reports_both_halves(tmp_path):
             report["ranking"][half].mean_answer_length
             >= report["pipeline"][half].mean_answer_length
         )
-    assert len(lines) == 2 + 6
+    assert len(lines) == 2 + 6 + 1
+    assert lines[-1].startswith("odd half, SUPPORTS vs REFUTES AUC of the support score (all, ")
 
 
 @pytest.mark.slow
@@ -154,7 +156,7 @@ def test_eval_command_prints_the_table(tmp_path):
     write_fixture(path)
     done = run_lab("eval", "climate-fever", str(path))
     assert done.returncode == 0, done.stderr
-    rows = [line.split()[:2] for line in done.stdout.splitlines()[2:]]
+    rows = [line.split()[:2] for line in done.stdout.splitlines()[2:8]]
     assert rows == [
         [system, half] for system in ("pipeline", "ranking", "bm25") for half in ("even", "odd")
     ]

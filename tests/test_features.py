@@ -6,10 +6,15 @@ change to one shows here by name rather than as a shifted score somewhere downst
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from index.claims import analyse_claim
 from index.support import FEATURES, SentenceView, features
+
+# The lexical rules' own behaviour, as PROVENANCE_VERIFIER=off judges (tests/conftest.py).
+JUDGE = "lexical"
 
 
 def feature(
@@ -26,7 +31,9 @@ def feature(
     """
     analysed = analyse_claim(claim)
     weights = dict.fromkeys(analysed.terms, 1.0) | (idf or {})
-    return features(analysed, SentenceView.of(sentence, title, **view), weights)[name]
+    readings = view.pop("readings", ())
+    s = replace(SentenceView.of(sentence, title, **view), readings=readings)
+    return features(analysed, s, weights)[name]
 
 
 def test_every_feature_has_a_test_here():
@@ -161,3 +168,17 @@ def test_similarity__is_the_claims_cosine_given_in_semantic_mode_and_zero_withou
     claim, sentence = "Russia annexed Crimea", "Russia annexed Crimea."
     assert feature("similarity", claim, sentence, similarity=0.83) == 0.83
     assert feature("similarity", claim, sentence) == 0.0
+
+
+def test_entailment__is_what_the_verifier_read_for_this_claim_else_zero():
+    claim = "Exports rose in 2024"
+    read = (("Exports rose in 2024", 0.9, 0.05), ("Another claim", 0.1, 0.8))
+    assert feature("entailment", claim, "Exports rose 12 percent.", readings=read) == 0.9
+    assert feature("entailment", claim, "Exports rose 12 percent.") == 0.0
+
+
+def test_contradiction__is_what_the_verifier_read_for_this_claim_else_zero():
+    claim = "Exports rose in 2024"
+    read = (("Exports rose in 2024", 0.1, 0.85),)
+    assert feature("contradiction", claim, "Exports fell in 2024.", readings=read) == 0.85
+    assert feature("contradiction", "Another claim", "Exports fell in 2024.", readings=read) == 0.0
