@@ -137,6 +137,7 @@ def test_the_service_runs_on_the_cluster_and_seeds_it(cluster, opensearch_settin
             "backend_status": ready["backend_status"],
             "nodes": 3,
             "ranking": "lexical",
+            "judge": "lexical",
         }
         assert ready["backend_status"] in ("green", "yellow")
         claim = {"claim": "Peskov said the annexed regions are non-negotiable"}
