@@ -622,8 +622,16 @@ def run(
 ) -> list[Row]:
     """Bench every size in turn, printing each size's table as soon as it is measured."""
     rows: list[Row] = []
-    if verifier.current() is not None:
-        print(f"the verifier adds {verifier_rss_mb():.0f} MB to a process", flush=True)
+    judge = verifier.current()
+    if judge is not None:
+        # Every claim here is asked more than once (warm-up, then timed; singly, then in a
+        # draft): cached readings would time the cache, so every figure reads cold.
+        judge.cache_size = 0
+        print(
+            f"the verifier adds {verifier_rss_mb():.0f} MB to a process; its cache is off "
+            "here: every figure reads cold",
+            flush=True,
+        )
     keep = workdir is not None
     if keep:
         workdir.mkdir(parents=True, exist_ok=True)
