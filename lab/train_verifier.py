@@ -12,7 +12,6 @@ transformers come from the ``train`` extra; the service needs neither.
 from __future__ import annotations
 
 import gzip
-import hashlib
 import json
 import math
 import os
@@ -24,6 +23,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
+
+from index.semantic import file_sha256
 
 from .generate_pairs import generate
 from .nli_data import CONTRADICTION, ENTAILMENT, LABELS, NLI_DIR, Pair, read_all, split
@@ -321,11 +322,6 @@ def _logits_only(model):
     return LogitsOnly()
 
 
-def sha256(path: Path) -> str:
-    """The file's sha256, hex."""
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def run(
     out: Path = OUT,
     recipe: Recipe = Recipe(),
@@ -356,8 +352,8 @@ def run(
     manifest = {
         "labels": list(LABELS),
         "max_length": recipe.max_length,
-        "model_sha256": sha256(out / "model.onnx"),
-        "tokenizer_sha256": sha256(out / "tokenizer.json"),
+        "model_sha256": file_sha256(out / "model.onnx"),
+        "tokenizer_sha256": file_sha256(out / "tokenizer.json"),
         "recipe": asdict(recipe),
         "chosen_step": best["step"],
         "even_climate_fever_auc": round(best["auc"], 4),
