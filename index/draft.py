@@ -35,10 +35,10 @@ MAX_DRAFT_CHARS = 20_000
 MAX_DRAFT_SENTENCES = 200
 #: Sentences of context each evidence item carries, as /v1/evidence's default.
 CONTEXT = 1
-#: Candidates judged per sentence: half of /v1/evidence's pool, since a sentence shows a few
-#: items, not twenty; the bench finds every claim's source sentence in its top 50 (at 100k and
-#: 1M, docs/performance.md), and judging is most of a draft's time.
-DRAFT_POOL = 50
+#: Candidates judged per sentence: a sentence shows a few items, not twenty. At 100k the bench
+#: finds every draft sentence's source among its evidence with 30 as with 50, and judging is
+#: most of a draft's time (30: 1.3 s of CPU a 40-sentence draft; 50: 1.8 s; docs/performance.md).
+DRAFT_POOL = 30
 
 
 class Verdict(StrEnum):
@@ -155,7 +155,11 @@ def check_draft(
     asked = [(analyse_claim(s.claim), asked_as(s.claim, query)) for s in checked]
     # One batch for the verifier: every sentence's best candidates read together.
     pools = dict(
-        zip(map(id, checked), judge_all(snapshot, asked, store.encoder, DRAFT_POOL), strict=True)
+        zip(
+            map(id, checked),
+            judge_all(snapshot, asked, store.encoder, DRAFT_POOL, articles),
+            strict=True,
+        )
     )
     sentences = [
         _unchecked(query.text, s)

@@ -187,10 +187,15 @@ def judge_all(
     asked: list[tuple[Claim, EvidenceQuery]],
     encoder: Encoder | None = None,
     pool: int = CANDIDATE_POOL,
+    articles: dict[str, StoredArticle] | None = None,
 ) -> list[list[Judged]]:
     """:func:`judge_candidates` for several claims on one snapshot (a draft's sentences), the
-    verifier reading all their best candidates in one batch."""
-    lexical = [_judged_by_rules(snapshot, claim, query, encoder, pool) for claim, query in asked]
+    verifier reading all their best candidates in one batch; ``articles`` holds the stored
+    articles read on this snapshot, by id, so each is read once for all the claims."""
+    articles = {} if articles is None else articles
+    lexical = [
+        _judged_by_rules(snapshot, claim, query, encoder, pool, articles) for claim, query in asked
+    ]
     verifier = verifiers.current()
     if verifier is not None:
         read_top(
@@ -207,14 +212,19 @@ def judge_all(
 
 
 def _judged_by_rules(
-    snapshot: Snapshot, claim: Claim, query: EvidenceQuery, encoder: Encoder | None, pool: int
+    snapshot: Snapshot,
+    claim: Claim,
+    query: EvidenceQuery,
+    encoder: Encoder | None,
+    pool: int,
+    articles: dict[str, StoredArticle],
 ) -> tuple[list[Judged], dict[str, float]]:
-    """The claim's candidates judged by the lexical features, and the claim terms' idf."""
+    """The claim's candidates judged by the lexical features, and the claim terms' idf
+    (``articles``: the stored articles read so far on this snapshot, by id)."""
     hits = snapshot.candidates(claim.terms, query.where, max(pool, 3 * query.limit))
     similarities = _similarities(encoder, claim, hits) if encoder else [None] * len(hits)
     idf = snapshot.idf(claim.terms)
     best = max((h.score for h in hits), default=0.0) or 1.0
-    articles: dict[str, StoredArticle] = {}
 
     def before(hit: SentenceHit) -> str | None:
         """The sentence before a hit that refers back to it (its article read once)."""
