@@ -264,7 +264,7 @@ def read_top(
         parts = [p.text for p in claim_parts(claim)]
         chosen.append((top, parts))
         pairs += [(premise(judged[i].view), part) for i in top for part in parts]
-    probs = iter(verifier.probabilities(pairs)) if pairs else iter(())
+    probs = iter(verifier.probabilities(pairs))
     for (claim, judged, idf), (top, parts) in zip(claims, chosen, strict=True):
         for i in top:
             j = judged[i]

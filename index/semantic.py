@@ -44,13 +44,18 @@ class SemanticUnavailable(ProvenanceError):
     """Semantic ranking was asked for, but its model cannot be loaded (the message says why)."""
 
 
+def switch(name: str, default: str, env: dict[str, str] | None = None) -> bool:
+    """Whether the on/off variable ``name`` is on (unset or blank: ``default``); anything
+    else than on/off, 1/0, true/false, yes/no is a ValueError naming the variable."""
+    flag = (os.environ if env is None else env).get(name, "").strip().lower() or default
+    if flag not in ("on", "off", "1", "0", "true", "false", "yes", "no"):
+        raise ValueError(f"{name} must be on or off.")
+    return flag in ("on", "1", "true", "yes")
+
+
 def wanted(env: dict[str, str] | None = None) -> bool:
     """Whether ``PROVENANCE_SEMANTIC`` asks for semantic ranking (default: off)."""
-    value = (os.environ if env is None else env).get("PROVENANCE_SEMANTIC", "off")
-    flag = value.strip().lower()
-    if flag not in ("on", "off", "1", "0", "true", "false", "yes", "no", ""):
-        raise ValueError("PROVENANCE_SEMANTIC must be on or off.")
-    return flag in ("on", "1", "true", "yes")
+    return switch("PROVENANCE_SEMANTIC", "off", env)
 
 
 class Encoder:

@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from .errors import ProvenanceError
-from .semantic import file_sha256, off_the_event_loop
+from .semantic import file_sha256, off_the_event_loop, switch
 
 FOLDER = Path(__file__).with_name("verifier")
 ENTAILMENT, NEUTRAL, CONTRADICTION = 0, 1, 2
@@ -43,11 +43,7 @@ DEFAULT = "off"
 
 def wanted(env: dict[str, str] | None = None) -> bool:
     """Whether ``PROVENANCE_VERIFIER`` asks for the verifier (default: :data:`DEFAULT`)."""
-    value = (os.environ if env is None else env).get("PROVENANCE_VERIFIER", DEFAULT)
-    flag = value.strip().lower() or DEFAULT
-    if flag not in ("on", "off", "1", "0", "true", "false", "yes", "no"):
-        raise ValueError("PROVENANCE_VERIFIER must be on or off.")
-    return flag in ("on", "1", "true", "yes")
+    return switch("PROVENANCE_VERIFIER", DEFAULT, env)
 
 
 def folder(env: dict[str, str] | None = None) -> Path:
@@ -90,7 +86,6 @@ class Verifier:
 
     def __init__(self, folder: Path = FOLDER) -> None:
         self.manifest = check_files(folder)
-        self.folder = folder
         import onnxruntime as ort
         from tokenizers import Tokenizer
 
@@ -130,11 +125,7 @@ class Verifier:
             # In a gevent worker, a real thread: the batch takes tenths of a second.
             for pair, probs in zip(unique, off_the_event_loop(self._run, unique), strict=True):
                 result[todo[pair]] = probs
-            with self._lock:
-                for pair, probs in zip(unique, result[[todo[p][0] for p in unique]], strict=True):
-                    self._cache[pair] = probs
-                while len(self._cache) > self.cache_size:
-                    self._cache.popitem(last=False)
+            self.remember(dict(zip(unique, result[[todo[p][0] for p in unique]], strict=True)))
         return result
 
     def readings(self) -> dict[tuple[str, str], np.ndarray]:
