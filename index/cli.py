@@ -14,22 +14,16 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from .backend import (
-    BACKENDS,
-    SWEEP_GRACE,
-    ArticleStore,
-    OpenSearchSettings,
-    copy_archive,
-    embed_archive,
-    open_store,
-)
-from .draft import DraftQuery, check_draft
-from .errors import IndexBusy, ProvenanceError
-from .evidence import EvidenceQuery, find_evidence
-from .ingest import count_inputs, ingest_paths
-from .records import ASKED_STANCES, Stance
-from .render import draft_text, evidence_text
-from .store import Store
+from index.draft import DraftQuery, check_draft
+from index.errors import IndexBusy, ProvenanceError
+from index.evidence import EvidenceQuery, find_evidence
+from index.ingest import count_inputs, ingest_paths
+from index.records import ASKED_STANCES, Stance
+from index.render import draft_text, evidence_text
+from index.stores.base import SWEEP_GRACE, ArticleStore
+from index.stores.open import BACKENDS, copy_archive, embed_archive, open_store
+from index.stores.opensearch.settings import OpenSearchSettings
+from index.stores.whoosh.store import Store
 
 DEFAULT_INDEX = os.environ.get("PROVENANCE_INDEX_DIR", "var/index")
 #: sysexits' EX_TEMPFAIL: the index was busy, trying again later may succeed.

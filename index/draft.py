@@ -13,10 +13,8 @@ import time
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from .backend import ArticleStore, Snapshot
-from .claims import analyse_claim
-from .errors import DraftTooLong, InvalidDraft
-from .evidence import (
+from index.errors import DraftTooLong, InvalidDraft
+from index.evidence import (
     Evidence,
     EvidenceQuery,
     Judged,
@@ -25,11 +23,14 @@ from .evidence import (
     judge_all,
     unsupported_words,
 )
-from .provenance import attribute, person_named_in, reports_speech
-from .records import ArticleFilter, Stance, StoredArticle
-from .semantic import Encoder
-from .sentences import paragraph_sentences
-from .support import NEAR_VERBATIM, REFUTES, SUPPORTS, model, refers_back
+from index.judging.claims import analyse_claim
+from index.judging.model import NEAR_VERBATIM, REFUTES, SUPPORTS, model
+from index.judging.views import refers_back
+from index.models.semantic import Encoder
+from index.records import ArticleFilter, Stance, StoredArticle
+from index.stores.base import ArticleStore, Snapshot
+from index.text.provenance import attribute, person_named_in, reports_speech
+from index.text.sentences import paragraph_sentences
 
 MAX_DRAFT_CHARS = 20_000
 MAX_DRAFT_SENTENCES = 200
@@ -312,7 +313,7 @@ def _checked(
 def taken_sides(groups: list[list[Judged]], encoder: Encoder | None) -> list[list[Judged]]:
     """The groups that support or refute the sentence, best first. A contradiction the verifier
     read always counts; a refutation by the lexical rules alone does not when it scores far
-    below the sentence's best support: the cut :func:`index.support.within_reach` makes of
+    below the sentence's best support: the cut :func:`index.judging.support.within_reach` makes of
     supports (a near-copy scored a hundredth of the verbatim quote is noise, not a dispute)."""
     heads = [g[0].judgement for g in groups]
     best = max((j.score for j in heads if j.stance == SUPPORTS), default=0.0)

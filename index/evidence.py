@@ -10,32 +10,26 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from . import verifier as verifiers
-from .backend import ArticleStore, Snapshot
-from .claims import Claim, analyse_claim
-from .provenance import Attribution, attribute, similar_sizes
-from .records import ArticleFilter, ArticleRef, SentenceHit, Stance, StoredArticle
-from .semantic import Encoder, pack, sentence_input
-from .semantic import similarities as semantic_similarities
-from .support import (
+from index.judging import verifier as verifiers
+from index.judging.claims import Claim, analyse_claim
+from index.judging.explain import Cover, covers, explain, highlights, matched_words
+from index.judging.model import (
     REFUTE_MIN_COVERAGE,
     RELATED,
     SUPPORT_MIN_COVERAGE,
     SUPPORTS,
-    Cover,
-    Judgement,
-    SentenceView,
     claim_parts,
-    covers,
-    explain,
-    highlights,
     judge,
-    matched_words,
     model,
-    refers_back,
     supports_part,
     within_reach,
 )
+from index.judging.views import Judgement, SentenceView, refers_back
+from index.models.semantic import Encoder, pack, sentence_input
+from index.models.semantic import similarities as semantic_similarities
+from index.records import ArticleFilter, ArticleRef, SentenceHit, Stance, StoredArticle
+from index.stores.base import ArticleStore, Snapshot
+from index.text.provenance import Attribution, attribute, similar_sizes
 
 CANDIDATE_POOL = 100
 

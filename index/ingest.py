@@ -9,10 +9,10 @@ from importlib import resources
 from itertools import islice
 from pathlib import Path
 
-from .articles import Article, article_from_mapping, parse_raw
-from .backend import ArticleStore
-from .errors import InvalidArticle, describe
-from .records import WriteResult, WriteStatus
+from index.errors import InvalidArticle, describe
+from index.records import WriteResult, WriteStatus
+from index.stores.base import ArticleStore
+from index.text.articles import Article, article_from_mapping, parse_raw
 
 SUFFIXES = (".txt", ".json", ".jsonl", ".ndjson")
 NDJSON_SUFFIXES = (".jsonl", ".ndjson")

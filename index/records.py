@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from .articles import Article
-from .provenance import Attribution
-from .sentences import Sentence
+from index.text.articles import Article
+from index.text.provenance import Attribution
+from index.text.sentences import Sentence
 
 
 class Stance(StrEnum):
@@ -120,7 +120,7 @@ class SentenceHit:
     """A sentence a store retrieved for a claim: where it sits, who it quotes, its BM25 score.
 
     ``score`` is BM25 summed over the sentence text, its article's title and its speaker, with
-    the field weights of :data:`index.search.FIELD_BOOSTS`.
+    the field weights of :data:`index.stores.whoosh.search.FIELD_BOOSTS`.
     """
 
     article: ArticleRef

@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from .draft import DraftResult, DraftSentence, Verdict
-from .evidence import Evidence, EvidenceResult
-from .support import SUPPORTS
+from index.draft import DraftResult, DraftSentence, Verdict
+from index.evidence import Evidence, EvidenceResult
+from index.judging.model import SUPPORTS
 
 UNDATED = "undated"
 UNKNOWN_SOURCE = "unknown source"

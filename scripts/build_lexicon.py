@@ -1,4 +1,4 @@
-"""Build index/lexicon.json: synonyms, antonyms, verbs and adjectives from WordNet 3.0.
+"""Build index/judging/lexicon.json: synonyms, antonyms, verbs and adjectives from WordNet 3.0.
 
 Run where Debian's ``wordnet-base`` is installed (``apt-get install wordnet-base``):
 
@@ -21,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from index.schema import ANALYZER  # noqa: E402
+from index.stores.whoosh.schema import ANALYZER  # noqa: E402
 
 POS = {"n": "noun", "v": "verb", "a": "adj", "r": "adv"}
 # Synonyms from a word's most frequent senses only: rare senses make everything a synonym of

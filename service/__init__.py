@@ -24,7 +24,7 @@ def create_app(config: Config | None = None) -> Flask:
     # and that module must set PROMETHEUS_MULTIPROC_DIR before anything imports prometheus-client.
     from flask import Flask
 
-    from index import verifier
+    from index.judging import verifier
 
     from . import articles, check, evidence, health, web
     from .errors import register_error_handlers

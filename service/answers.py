@@ -12,7 +12,7 @@ from collections import OrderedDict
 from dataclasses import replace
 
 from index.evidence import EvidenceQuery, EvidenceResult, find_evidence
-from index.store import Store
+from index.stores.whoosh.store import Store
 
 
 class AnswerCache:

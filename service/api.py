@@ -29,7 +29,7 @@ from werkzeug.exceptions import (
 
 from index.ingest import parse_json
 
-from .schemas import FormatSchema
+from .schemas.common import FormatSchema
 
 JSON = "application/json"
 TEXT = "text/plain"

@@ -6,14 +6,14 @@ from flask import current_app, url_for
 from marshmallow import ValidationError
 from werkzeug.routing import BaseConverter
 
-from index.articles import ID_PATTERN, Article, build_article, parse_raw
 from index.ingest import SourceError, ndjson_lines, read_ndjson
 from index.records import BulkResult, StoredArticle, WriteResult, WriteStatus
+from index.text.articles import ID_PATTERN, Article, build_article, parse_raw
 
 from .api import ARTICLES, JSON, NDJSON, TEXT, WRITE, Resource, operation, text_body
 from .errors import ArticleTooLarge, TooManyArticles
 from .observability import count_ingested
-from .schemas import (
+from .schemas.articles import (
     ArticleInSchema,
     ArticleListQuerySchema,
     ArticleOutSchema,

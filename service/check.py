@@ -8,7 +8,7 @@ from index.draft import DraftQuery, DraftResult, check_draft
 from index.render import draft_text
 
 from .api import DRAFTS, JSON, TEXT, Resource, operation, text_body
-from .schemas import DraftBodySchema, DraftResultSchema
+from .schemas.drafts import DraftBodySchema, DraftResultSchema
 from .stores import store
 
 bp = Resource("check", __name__, tag=DRAFTS)

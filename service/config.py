@@ -6,9 +6,11 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from index import semantic, verifier
-from index.backend import BACKENDS, OpenSearchSettings
 from index.draft import DraftLimits
+from index.judging import verifier
+from index.models import semantic
+from index.stores.open import BACKENDS
+from index.stores.opensearch.settings import OpenSearchSettings
 
 
 def _keys(value: str | None) -> tuple[str, ...]:
@@ -34,7 +36,8 @@ class Config:
     opensearch: OpenSearchSettings = field(default_factory=OpenSearchSettings)
     #: Semantic ranking (the ``semantic`` extra): sentence vectors at ingest, cosine in the model.
     semantic: bool = False
-    #: The verifier judges the top candidates (index/verifier.py); off: the lexical rules alone.
+    #: The verifier judges the top candidates (index/judging/verifier.py); off: the lexical rules
+    #: alone.
     verifier: bool = verifier.DEFAULT == "on"
     api_keys: tuple[str, ...] = ()
     read_keys_required: bool = False

@@ -6,7 +6,7 @@ from index.evidence import EvidenceQuery, EvidenceResult
 from index.render import evidence_text
 
 from .api import EVIDENCE, Resource, operation
-from .schemas import EvidenceBodySchema, EvidenceQuerySchema, EvidenceResultSchema
+from .schemas.evidence import EvidenceBodySchema, EvidenceQuerySchema, EvidenceResultSchema
 from .stores import answers, store
 
 bp = Resource("evidence", __name__, tag=EVIDENCE)

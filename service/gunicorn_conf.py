@@ -58,7 +58,7 @@ def on_starting(server):
     config = Config.from_env()
     if config.verifier:
         # Checked here, before any worker starts, without loading onnxruntime (see below).
-        from index.verifier import VerifierUnavailable, check_files, folder
+        from index.judging.verifier import VerifierUnavailable, check_files, folder
 
         try:
             check_files(folder())
@@ -78,8 +78,8 @@ def on_starting(server):
 
 def _seed(config) -> int:
     """Index the seeds into a never-used archive; how many articles were added."""
-    from index.backend import open_store
     from index.ingest import seed_if_new
+    from index.stores.open import open_store
 
     store = open_store(
         config.backend,

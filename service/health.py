@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from flask import Response, abort, current_app
 
-from index import verifier
+from index.judging import verifier
 
 from .api import OPEN, OPERATIONS, Resource, operation
 from .openapi import spec_yaml
-from .schemas import HealthSchema, ReadySchema
+from .schemas.operations import HealthSchema, ReadySchema
 from .stores import store
 
 bp = Resource("health", __name__, tag=OPERATIONS)

@@ -6,19 +6,19 @@
 from __future__ import annotations
 
 import re
-import sys
-import tempfile
 from pathlib import Path
 
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import Flask
 
+from index.text.articles import NON_BLANK
+
 from .api import JSON, NDJSON, TAGS, TEXT, WRITE, Operation, Resource, Tag
 from .config import Config
 from .errors import LINE_TOO_LONG, PROBLEM_JSON
 from .observability import REQUEST_ID
-from .schemas import NON_BLANK, FormatSchema, ProblemSchema
+from .schemas.common import FormatSchema, ProblemSchema
 
 TITLE = "Fact-provenance service"
 VERSION = "1.0.0"
@@ -195,20 +195,3 @@ def spec_yaml(app: Flask) -> str:
     if "provenance.openapi" not in app.extensions:
         app.extensions["provenance.openapi"] = build_spec(app).to_yaml()
     return app.extensions["provenance.openapi"]
-
-
-def generated_yaml() -> str:
-    """The contract of a freshly built app (on a throw-away index)."""
-    from . import create_app  # the app imports this module to serve the spec
-
-    with tempfile.TemporaryDirectory() as tmp:
-        return spec_yaml(create_app(Config(index_dir=Path(tmp))))
-
-
-def write(target: str) -> None:
-    """Write the contract to ``target`` (``-`` for standard output)."""
-    text = generated_yaml()
-    if target == "-":
-        sys.stdout.write(text)
-    else:
-        Path(target).write_text(text)

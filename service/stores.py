@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from flask import Flask, current_app
 
-from index.backend import ArticleStore, open_store
+from index.stores.base import ArticleStore
+from index.stores.open import open_store
 
 from .answers import AnswerCache
 

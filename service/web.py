@@ -13,7 +13,7 @@ from index.errors import DraftTooLong, InvalidDraft
 from index.records import Stance
 
 from .api import READ, authorize, load_query
-from .schemas import EvidencePageSchema
+from .schemas.evidence import EvidencePageSchema
 from .stores import answers, store
 
 bp = Blueprint("web", __name__)

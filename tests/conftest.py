@@ -18,10 +18,11 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
-from index import cli, verifier
+from index import cli
 from index.ingest import seed_files, seed_if_new
-from index.semantic import encoder_for
-from index.store import Store
+from index.judging import verifier
+from index.models.semantic import encoder_for
+from index.stores.whoosh.store import Store
 from lab import gunicorn
 from lab.gunicorn import Server
 from lab.gunicorn import stop as stop_server
@@ -198,17 +199,17 @@ def index_contents(index_dir: Path) -> dict[str, tuple[int | None, list[int]]]:
     """
     from whoosh.index import open_dir
 
-    from index import schema as S
+    from index.stores import fields as F
 
     listed: dict[str, int | None] = {}
     present: dict[str, list[int]] = {}
     with open_dir(str(index_dir)).searcher() as searcher:
         for fields in searcher.all_stored_fields():
-            article_id = fields[S.ARTICLE_ID]
-            if fields[S.KIND] == S.ARTICLE_KIND:
-                listed[article_id] = len(json.loads(fields[S.PAYLOAD])["spans"])
+            article_id = fields[F.ARTICLE_ID]
+            if fields[F.KIND] == F.ARTICLE_KIND:
+                listed[article_id] = len(json.loads(fields[F.PAYLOAD])["spans"])
             else:
-                present.setdefault(article_id, []).append(fields[S.SENTENCE_INDEX])
+                present.setdefault(article_id, []).append(fields[F.SENTENCE_INDEX])
     return {
         article_id: (listed.get(article_id), sorted(present.get(article_id, [])))
         for article_id in listed.keys() | present.keys()

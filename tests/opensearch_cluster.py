@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from opensearchpy import OpenSearch
 
-from index.backend import OpenSearchSettings
+from index.stores.opensearch.settings import OpenSearchSettings
 
 _SPEC = importlib.util.spec_from_file_location(
     "cluster_harness", Path(__file__).resolve().parent.parent / "scripts" / "cluster.py"

@@ -1,7 +1,7 @@
 """The answer cache: a repeated claim is answered from it until any write changes the index."""
 
 from index.evidence import EvidenceQuery
-from index.store import Store
+from index.stores.whoosh.store import Store
 from service.answers import AnswerCache
 
 from .conftest import AUTH

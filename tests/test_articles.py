@@ -7,11 +7,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from index.articles import NON_BLANK, RULES, build_article, canonical_url, parse_raw
 from index.errors import InvalidArticle
 from index.ingest import ingest_paths
-from index.sentences import split_sentences
-from index.store import Store
+from index.stores.whoosh.store import Store
+from index.text.articles import NON_BLANK, RULES, build_article, canonical_url, parse_raw
+from index.text.sentences import split_sentences
 
 from .conftest import AUTH, SEED_FILES
 

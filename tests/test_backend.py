@@ -2,8 +2,9 @@
 
 import pytest
 
-from index.backend import OpenSearchSettings, open_store
-from index.store import Store
+from index.stores.open import open_store
+from index.stores.opensearch.settings import OpenSearchSettings
+from index.stores.whoosh.store import Store
 from service.config import Config
 
 

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from index.store import Store
+from index.stores.whoosh.store import Store
 
 from .conftest import SEED_ARTICLES, SEED_FILES, SEED_SENTENCES, run_cli
 

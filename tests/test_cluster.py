@@ -9,12 +9,13 @@ from dataclasses import replace
 
 import pytest
 
-from index.articles import build_article
-from index.backend import OpenSearchSettings
-from index.claims import analyse_claim
-from index.opensearch_store import ClusterUnavailable, OpenSearchStore
+from index.judging.claims import analyse_claim
 from index.records import ArticleFilter
-from index.store import Store
+from index.stores.opensearch.client import ClusterUnavailable
+from index.stores.opensearch.settings import OpenSearchSettings
+from index.stores.opensearch.store import OpenSearchStore
+from index.stores.whoosh.store import Store
+from index.text.articles import build_article
 from lab.gunicorn import free_port
 from tests.conftest import (
     AUTH,

@@ -26,7 +26,7 @@ from pathlib import Path
 import pytest
 
 from index.ingest import seed_if_new
-from index.store import Store
+from index.stores.whoosh.store import Store
 
 from .conftest import ROOT, start_server, stop_server
 

@@ -7,7 +7,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from index.articles import build_article
 from index.draft import (
     DraftLimits,
     DraftQuery,
@@ -19,6 +18,7 @@ from index.draft import (
 )
 from index.errors import DraftTooLong, InvalidDraft
 from index.records import Stance
+from index.text.articles import build_article
 
 SUPPORTED = "Peskov said the annexed regions are non-negotiable."
 CONTRADICTED = "Kyiv has lost hundreds of square kilometres of Russia's Kursk region."

@@ -4,20 +4,13 @@ import json
 
 import pytest
 
-from index.semantic import encoder_for
-from index.store import Store
-from index.support import model
-from lab.evaluate import (
-    CURVE_FLOORS,
-    Case,
-    curve,
-    evaluate,
-    fit_logistic,
-    index_dataset,
-    measure,
-    misses,
-    read_climate_fever,
-)
+from index.judging.model import model
+from index.models.semantic import encoder_for
+from index.stores.whoosh.store import Store
+from lab.data import Case, read_climate_fever
+from lab.eval_climate import evaluate, index_dataset, measure
+from lab.eval_fit import fit_logistic
+from lab.eval_report import CURVE_FLOORS, curve, misses
 
 from .conftest import run_lab
 
@@ -201,3 +194,11 @@ def test_misses_name_the_rule_that_kept_each_supporting_sentence_out(tmp_path):
         ("judged refuting: negation", 3, "Polar bear:1"),
         ("not retrieved (outside the judged candidates)", 5, "Polar bear:2"),
     ]
+
+
+@pytest.mark.parametrize(("semantic", "verified"), [(False, False), (True, False), (False, True)])
+def test_training_writes_each_mode_over_the_weights_the_package_reads(semantic, verified):
+    from index.judging.model import weights_file
+    from lab.eval_fit import source_weights
+
+    assert source_weights(semantic, verified) == weights_file(semantic, verified).resolve()

@@ -2,8 +2,8 @@
 
 import pytest
 
-from index.articles import build_article
 from index.evidence import EvidenceQuery, find_evidence
+from index.text.articles import build_article
 
 PESKOV = "Peskov said the annexed regions are non-negotiable"
 

@@ -1,4 +1,4 @@
-"""Each scoring feature of index.support on hand-made claim/sentence pairs.
+"""Each scoring feature of index.judging.support on hand-made claim/sentence pairs.
 
 The seeds test what the features add up to; these pin what each one measures on its own, so a
 change to one shows here by name rather than as a shifted score somewhere downstream.
@@ -10,8 +10,9 @@ from dataclasses import replace
 
 import pytest
 
-from index.claims import analyse_claim
-from index.support import FEATURES, SentenceView, features
+from index.judging.claims import analyse_claim
+from index.judging.features import FEATURES, features
+from index.judging.views import SentenceView
 
 # The lexical rules' own behaviour, as PROVENANCE_VERIFIER=off judges (tests/conftest.py).
 JUDGE = "lexical"

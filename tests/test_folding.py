@@ -4,9 +4,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from index.evidence import Judged, fold_copies
-from index.provenance import similar_sizes
+from index.judging.views import Judgement, SentenceView
 from index.records import ArticleRef, SentenceHit
-from index.support import Judgement, SentenceView
+from index.text.provenance import similar_sizes
 
 # The lexical rules' own behaviour, as PROVENANCE_VERIFIER=off judges (tests/conftest.py).
 JUDGE = "lexical"

@@ -7,7 +7,7 @@ from openapi_spec_validator import validate
 
 from service.api import operation
 from service.openapi import SPEC_FILE, build_spec, spec_yaml
-from service.schemas import HealthSchema
+from service.schemas.operations import HealthSchema
 
 
 def test_committed_openapi_is_current(app):

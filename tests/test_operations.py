@@ -14,7 +14,7 @@ import pytest
 import requests
 
 from index.ingest import USED_MARKER, ingest_paths, seed_if_new
-from index.store import Store
+from index.stores.whoosh.store import Store
 from lab.gunicorn import free_port
 
 from .conftest import (
@@ -100,7 +100,10 @@ def wheel_venv(tmp_path: Path) -> Path:
 
 
 @pytest.mark.slow
-def test_provenance_serve_works_from_a_wheel_without_an_activated_venv(tmp_path):
+@pytest.mark.parametrize("judge", ["lexical", "verifier"])
+def test_provenance_serve_works_from_a_wheel_without_an_activated_venv(tmp_path, judge):
+    """The wheel carries the seeds, the lexicon, the support weights and the verifier's files:
+    the service starts from it on the seeds with either judge, and answers a seed claim."""
     venv = wheel_venv(tmp_path)
     imported = subprocess.run(
         [str(venv / "bin" / "python"), "-c", "import service; print(service.__file__)"],
@@ -116,6 +119,7 @@ def test_provenance_serve_works_from_a_wheel_without_an_activated_venv(tmp_path)
         "HOME": str(tmp_path),
         "HOST": "127.0.0.1",
         "LOG_LEVEL": "warning",
+        "PROVENANCE_VERIFIER": "on" if judge == "verifier" else "off",
     }
     process = subprocess.Popen(
         [str(venv / "bin" / "provenance"), "--index", str(tmp_path / "ix"), "serve",
@@ -128,7 +132,13 @@ def test_provenance_serve_works_from_a_wheel_without_an_activated_venv(tmp_path)
     )  # fmt: skip
     try:
         ready = wait_ready(f"http://127.0.0.1:{port}", process)
-        assert ready == READY_ON_SEEDS
+        assert ready == {**READY_ON_SEEDS, "judge": judge}
+        answer = requests.get(
+            f"http://127.0.0.1:{port}/v1/evidence",
+            params={"claim": "Peskov said the annexed regions are non-negotiable"},
+            timeout=60,
+        ).json()
+        assert answer["evidence"][0]["stance"] == "supports"
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=30)

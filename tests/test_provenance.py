@@ -5,7 +5,7 @@ import re
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from index.provenance import (
+from index.text.provenance import (
     _PRONOUN_SPEAKS,
     _SPEECH_WORD,
     Attribution,

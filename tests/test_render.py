@@ -3,9 +3,9 @@
 import pytest
 import yaml
 
-from index.articles import article_from_mapping
 from index.evidence import EvidenceQuery, find_evidence
 from index.render import evidence_text, highlighted, safe_link
+from index.text.articles import article_from_mapping
 
 from .conftest import AUTH
 

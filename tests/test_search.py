@@ -5,13 +5,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from whoosh.query import Or, Term
 
-from index import schema as S
-from index import whoosh_internals as internals
-from index.articles import build_article
-from index.claims import analyse_claim
+from index.judging.claims import analyse_claim
 from index.records import ArticleFilter
-from index.search import FIELD_BOOSTS, PostingsCache, Retrieval, filter_query
-from index.store import Store
+from index.stores import fields as F
+from index.stores.whoosh import internals as internals
+from index.stores.whoosh.search import FIELD_BOOSTS, PostingsCache, Retrieval, filter_query
+from index.stores.whoosh.store import Store
+from index.text.articles import build_article
 
 CLAIM = "The central bank raised interest rates as inflation in Brazil rose"
 WORDS = (
@@ -133,10 +133,10 @@ def test_unknown_terms_and_empty_claims_retrieve_nothing(filled):
 def test_decoded_postings_are_whooshs_own(filled, term):
     for sub, _ in filled.searcher().leaf_searchers():
         reader = sub.reader()
-        if (S.TEXT_FIELD, term) not in reader:
+        if (F.TEXT_FIELD, term) not in reader:
             continue
-        ids, tfs = internals.postings(reader, S.TEXT_FIELD, term)
-        matcher, expected = reader.postings(S.TEXT_FIELD, term), []
+        ids, tfs = internals.postings(reader, F.TEXT_FIELD, term)
+        matcher, expected = reader.postings(F.TEXT_FIELD, term), []
         while matcher.is_active():
             expected.append((matcher.id(), matcher.weight()))
             matcher.next()
@@ -145,9 +145,9 @@ def test_decoded_postings_are_whooshs_own(filled, term):
 
 def test_the_cache_keeps_within_its_budget_and_drops_the_least_recent(filled):
     reader = filled.searcher().leaf_searchers()[0][0].reader()
-    one = internals.postings(reader, S.TEXT_FIELD, "rate")
+    one = internals.postings(reader, F.TEXT_FIELD, "rate")
     cache = PostingsCache((one[0].nbytes + one[1].nbytes) * 1.5 / 1e6)
-    cache.get(reader, S.TEXT_FIELD, "rate")
-    cache.get(reader, S.TEXT_FIELD, "rose")
+    cache.get(reader, F.TEXT_FIELD, "rate")
+    cache.get(reader, F.TEXT_FIELD, "rose")
     assert cache.used <= cache.budget
     assert len(cache._entries) == 1

@@ -1,4 +1,5 @@
-"""Semantic ranking (index.semantic): vectors written with their sentences, read by answers."""
+"""Semantic ranking (index.models.semantic): vectors written with their sentences, read by
+answers."""
 
 from __future__ import annotations
 
@@ -7,14 +8,14 @@ import json
 import numpy as np
 import pytest
 
-from index import semantic
-from index.articles import build_article
-from index.claims import analyse_claim
 from index.evidence import EvidenceQuery, find_evidence, judge_candidates
 from index.ingest import seed_if_new
-from index.semantic import SemanticUnavailable, load_encoder, pack, similarities, unpack
-from index.store import Store
-from index.support import model
+from index.judging.claims import analyse_claim
+from index.judging.model import model
+from index.models import semantic
+from index.models.semantic import SemanticUnavailable, load_encoder, pack, similarities, unpack
+from index.stores.whoosh.store import Store
+from index.text.articles import build_article
 
 from .conftest import AUTH, READY_ON_SEEDS, SEED_SENTENCES, kill_server, start_server
 

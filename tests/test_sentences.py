@@ -7,8 +7,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pysbd.lang.english import English
 
-from index.articles import parse_raw
-from index.sentences import _is_plain, _paragraph_spans, _pysbd_spans, split_sentences
+from index.text.articles import parse_raw
+from index.text.sentences import _is_plain, _paragraph_spans, _pysbd_spans, split_sentences
 
 from .conftest import SEED_FILES
 

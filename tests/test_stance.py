@@ -3,20 +3,13 @@ in its clause, polarity in other words, a swapped or opposite key word, and the 
 
 import pytest
 
-from index.articles import build_article
-from index.claims import analyse_claim
-from index.support import (
-    REFUTES,
-    SUPPORTS,
-    SentenceView,
-    claim_parts,
-    clauses,
-    features,
-    judge,
-    key_predicate,
-    negated,
-    quantities,
-)
+from index.judging.claims import analyse_claim
+from index.judging.features import features, key_predicate
+from index.judging.model import REFUTES, SUPPORTS, claim_parts, judge
+from index.judging.negation import clauses, negated
+from index.judging.quantities import quantities
+from index.judging.views import SentenceView
+from index.text.articles import build_article
 
 from .test_support import ask
 

@@ -2,12 +2,12 @@
 
 import pytest
 
-from index import whoosh_internals as internals
-from index.articles import build_article
 from index.errors import ArticleConflict, ArticleNotFound, IndexBusy
 from index.evidence import EvidenceQuery, find_evidence
 from index.records import ArticleFilter
-from index.store import MAX_SEGMENTS, Store
+from index.stores.whoosh import internals
+from index.stores.whoosh.store import MAX_SEGMENTS, Store
+from index.text.articles import build_article
 
 
 def article(i: int, text: str | None = None, **kw):

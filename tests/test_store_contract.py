@@ -1,4 +1,4 @@
-"""The store contract (index/backend.py), the same tests on every backend.
+"""The store contract (index/stores/base.py), the same tests on every backend.
 
 The OpenSearch half is marked ``opensearch`` (``pytest -m opensearch`` runs it alone) and runs
 on the harness's real three-node cluster.
@@ -13,14 +13,16 @@ from collections.abc import Iterator
 
 import pytest
 
-from index.articles import build_article
-from index.backend import ArticleStore, open_store
-from index.claims import analyse_claim
 from index.errors import ArticleConflict, ArticleNotFound
-from index.opensearch_store import OpenSearchStore, _sentence_actions, analysed
+from index.judging.claims import analyse_claim
+from index.models.semantic import unpack
 from index.records import ArticleFilter
-from index.semantic import unpack
-from index.sentences import split_sentences
+from index.stores.base import ArticleStore
+from index.stores.open import open_store
+from index.stores.opensearch.layout import _sentence_actions, analysed
+from index.stores.opensearch.store import OpenSearchStore
+from index.text.articles import build_article
+from index.text.sentences import split_sentences
 
 OPENSEARCH = pytest.param("opensearch", marks=pytest.mark.opensearch)
 EVERYWHERE = pytest.fixture(params=["whoosh", OPENSEARCH])
@@ -271,7 +273,7 @@ def test_speaker_and_title_terms_retrieve_too(store):
 def test_idf_is_log_sentences_over_document_frequency(store):
     store.add_many([article(1, "Cats sat. Cats ran. Dogs sat."), article(2, "Birds flew.")])
     # The protocol's N is the 4 sentences. The Whoosh store counts its 2 article documents too
-    # (index/store.py Snapshot.idf): a difference the two backends still have.
+    # (index/stores/whoosh/store.py Snapshot.idf): a difference the two backends still have.
     n = 6 if store.backend == "whoosh" else 4
     expected = {"cat": math.log(n / 3) + 1, "sat": math.log(n / 3) + 1, "unseen": math.log(n) + 1}
     assert store.snapshot().idf(["cat", "sat", "unseen"]) == pytest.approx(expected)

@@ -2,17 +2,10 @@
 
 import pytest
 
-from index.articles import build_article
 from index.evidence import EvidenceQuery, find_evidence
-from index.support import (
-    NEAR_VERBATIM,
-    REFUTES,
-    RELATED,
-    SUPPORTS,
-    date_words,
-    model,
-    within_reach,
-)
+from index.judging.model import NEAR_VERBATIM, REFUTES, RELATED, SUPPORTS, model, within_reach
+from index.judging.quantities import date_words
+from index.text.articles import build_article
 
 # The lexical rules' own behaviour, as PROVENANCE_VERIFIER=off judges (tests/conftest.py).
 JUDGE = "lexical"

@@ -12,9 +12,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from index import verifier
 from index.evidence import EvidenceQuery, find_evidence
-from index.verifier import (
+from index.judging import verifier
+from index.judging.verifier import (
     CONTRADICTION,
     ENTAILMENT,
     FOLDER,

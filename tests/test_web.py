@@ -2,7 +2,7 @@
 
 import pytest
 
-from index.articles import article_from_mapping
+from index.text.articles import article_from_mapping
 
 from .conftest import AUTH
 

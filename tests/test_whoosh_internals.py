@@ -8,12 +8,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from index import schema as S
-from index import whoosh_internals as internals
-from index.articles import build_article
 from index.ingest import read_paths, seed_files
 from index.records import ArticleFilter
-from index.store import Store
+from index.stores import fields as F
+from index.stores.whoosh import internals as internals
+from index.stores.whoosh.store import Store
+from index.text.articles import build_article
 
 
 @given(st.binary(max_size=300), st.lists(st.tuples(st.integers(0, 320), st.integers(-1, 40))))
@@ -52,7 +52,7 @@ def test_each_terms_length_bounds_are_whooshs_own_field_lengths(tmp_path, procs)
     for reader in store.searcher().reader().leaf_readers():
         reader = reader[0]
         perdoc = reader._perdoc
-        for field in (S.TEXT_FIELD, S.TITLE, S.SPEAKER, S.KIND):
+        for field in (F.TEXT_FIELD, F.TITLE, F.SPEAKER, F.KIND):
             for term in reader.lexicon(field):
                 info = reader.term_info(field, term)
                 docs = reader.postings(field, term).all_ids()

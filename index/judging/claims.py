@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
-from . import schema as S
+from index.text import analysis as A
 
 _WORD = re.compile(r"[\w][\w.'\u2019-]*[\w]|\w")
 
@@ -33,7 +33,7 @@ def analyse(text: str) -> tuple[Token, ...]:
     """
     return tuple(
         Token(t.text, t.startchar, t.endchar, t.pos)
-        for t in S.ANALYZER(text, positions=True, chars=True, removestops=True)
+        for t in A.ANALYZER(text, positions=True, chars=True, removestops=True)
     )
 
 
@@ -73,3 +73,8 @@ def analyse_claim(text: str) -> Claim:
         if terms:
             words.append(ClaimWord(m.group(), terms))
     return Claim(text, tuple(words))
+
+
+def terms_of(text: str | None) -> frozenset[str]:
+    """The analysed terms of ``text`` (none for None)."""
+    return frozenset(t.term for t in analyse(text or ""))

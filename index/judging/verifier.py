@@ -20,10 +20,10 @@ from pathlib import Path
 
 import numpy as np
 
-from .errors import ProvenanceError
-from .semantic import file_sha256, off_the_event_loop, switch
+from index.errors import ProvenanceError
+from index.models.runtime import file_sha256, off_the_event_loop, switch
 
-FOLDER = Path(__file__).with_name("verifier")
+FOLDER = Path(__file__).with_name("verifier_model")
 ENTAILMENT, NEUTRAL, CONTRADICTION = 0, 1, 2
 #: Pairs per model run; sorted by length first, so a batch pads little.
 BATCH = 32

@@ -3,7 +3,7 @@
 With ``PROVENANCE_SEMANTIC=on`` and the ``semantic`` extra installed, every sentence gets a
 vector at ingest, stored beside its text in the same document (so it is written, replaced and
 deleted with it, in the same commit), and the claim's cosine with each candidate becomes one
-more feature of the support model (``index/support_weights_semantic.json``). It is a ranking
+more feature of the support model (``index/judging/support_weights_semantic.json``). It is a ranking
 signal, not a stance: cosine ranks refuting sentences as high as supporting ones, so the stance
 rules read the words as in the lexical mode. Off, the lexical path is complete without it.
 
@@ -13,9 +13,7 @@ pinned in ``pyproject.toml`` and checked here against their sha256 before use.
 
 from __future__ import annotations
 
-import hashlib
 import importlib.util
-import os
 import threading
 from collections.abc import Iterable
 from functools import cache
@@ -23,9 +21,10 @@ from pathlib import Path
 
 import numpy as np
 
-from .articles import Article
-from .errors import ProvenanceError
-from .sentences import split_sentences
+from index.errors import ProvenanceError
+from index.models.runtime import file_sha256, off_the_event_loop, switch
+from index.text.articles import Article
+from index.text.sentences import split_sentences
 
 DIMENSION = 384
 MAX_TOKENS = 256
@@ -42,15 +41,6 @@ INSTALL_HINT = "pip install 'fact-provenance[semantic]'"
 
 class SemanticUnavailable(ProvenanceError):
     """Semantic ranking was asked for, but its model cannot be loaded (the message says why)."""
-
-
-def switch(name: str, default: str, env: dict[str, str] | None = None) -> bool:
-    """Whether the on/off variable ``name`` is on (unset or blank: ``default``); anything
-    else than on/off, 1/0, true/false, yes/no is a ValueError naming the variable."""
-    flag = (os.environ if env is None else env).get(name, "").strip().lower() or default
-    if flag not in ("on", "off", "1", "0", "true", "false", "yes", "no"):
-        raise ValueError(f"{name} must be on or off.")
-    return flag in ("on", "1", "true", "yes")
 
 
 def wanted(env: dict[str, str] | None = None) -> bool:
@@ -114,17 +104,6 @@ class Encoder:
     def vectors(self, texts: list[str]) -> list[bytes]:
         """The stored form of each text's vector: :data:`DIMENSION` int8 bytes."""
         return [pack(v) for v in self.encode(texts)]
-
-
-def off_the_event_loop(run, texts: list[str]) -> np.ndarray:
-    """``run(texts)`` in a real thread when gevent has patched this process (a gevent worker),
-    so other requests and the worker's heartbeat go on while a long write is embedded:
-    onnxruntime and the tokenizer release the GIL while they compute. Else, here and now."""
-    from gevent import get_hub, monkey
-
-    if not monkey.is_module_patched("threading"):
-        return run(texts)
-    return get_hub().threadpool.apply(run, (texts,))
 
 
 def embed(encoder: Encoder, articles: Iterable[Article]) -> dict[str, list[bytes]]:
@@ -196,15 +175,6 @@ def _package_file(package: str, parts: tuple[str, ...]) -> Path:
     if not path.is_file():
         raise SemanticUnavailable(f"{path} is missing; reinstall: {INSTALL_HINT}")
     return path
-
-
-def file_sha256(path: Path) -> str:
-    """The file's sha256, hex, read in blocks."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def encoder_for(semantic: bool | None) -> Encoder | None:

@@ -22,7 +22,7 @@ from functools import cache
 import pysbd
 from pysbd.lang.english import English
 
-from .articles import is_furniture
+from index.text.articles import is_furniture
 
 _PARAGRAPH = re.compile(r"[^\n]+(?:\n(?!\s*\n)[^\n]*)*")
 # Text whose every full stop is either sure or left to pysbd: no line breaks, !?, list markers,

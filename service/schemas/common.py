@@ -1,35 +1,20 @@
-"""The HTTP contract: every request and response shape, the single source of openapi.yaml."""
+"""What every resource's schemas share: the base schemas, field types and shared parts.
+
+The base query-string and body schemas, the field types (:class:`Int`, :class:`Day`, ruled
+text), ``?format=`` (:class:`FormatSchema`), the shared date range and its article filter, the
+evidence item (:class:`EvidenceSchema`, its article, copies, context and covers: /v1/evidence
+and /v1/check both answer it) and application/problem+json (:class:`ProblemSchema`).
+
+Together with the resource modules beside it (``evidence``, ``drafts``, ``articles``,
+``operations``), the single source of openapi.yaml.
+"""
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, pre_load, validate
 
-from flask import current_app
-from marshmallow import (
-    EXCLUDE,
-    RAISE,
-    Schema,
-    ValidationError,
-    fields,
-    post_load,
-    pre_load,
-    validate,
-    validates,
-    validates_schema,
-)
-
-from index.articles import NON_BLANK, RULES, Rule, normalise_published
-from index.draft import DraftQuery, Unchecked, Verdict
-from index.evidence import EvidenceQuery
-from index.records import (
-    ASKED_STANCES,
-    JUDGED_STANCES,
-    ArticleFilter,
-    BulkResult,
-    Stance,
-    WriteResult,
-    WriteStatus,
-)
+from index.records import JUDGED_STANCES, ArticleFilter
+from index.text.articles import Rule
 
 NULLABLE = {"allow_none": True}
 FORMATS = ("json", "text")
@@ -99,26 +84,6 @@ class Day(fields.Date):
         return super()._deserialize(value, attr, data, **kwargs).isoformat()
 
 
-class Published(fields.Str):
-    """An ISO-8601 day (2025-02-27) or an RFC 3339 date-time (2025-02-27T09:30:00Z).
-
-    Exactly the JSON Schema formats the contract states; the index checks the same shape
-    (:data:`index.articles.PUBLISHED_SHAPE`) for NDJSON, raw text and the CLI.
-    """
-
-    def __init__(self, **kwargs):
-        formats = [{"format": "date"}, {"format": "date-time"}]
-        described = "ISO-8601 date or date-time, e.g. 2025-02-27."
-        kwargs["metadata"] = {"description": described, "anyOf": formats}
-        super().__init__(**kwargs)
-
-    def _deserialize(self, value, attr, data, **kwargs) -> str:
-        try:
-            return normalise_published(super()._deserialize(value, attr, data, **kwargs))
-        except ValueError as exc:
-            raise ValidationError(str(exc)) from None
-
-
 class FormatSchema(QuerySchema):
     """``?format=``, for operations that answer JSON or text."""
 
@@ -145,61 +110,6 @@ def article_filter(data: dict) -> ArticleFilter:
 def values(members) -> list[str]:
     """Enum members as the plain strings the contract lists."""
     return [m.value for m in members]
-
-
-class EvidenceParams:
-    """Parameters of an evidence request (SPEC §3), shared by GET and POST."""
-
-    claim = ruled(
-        NON_BLANK,
-        required=True,
-        metadata={"description": "The claim, as text (never query syntax); 1-2,000 characters."},
-    )
-    limit = Int(load_default=20, validate=validate.Range(1, 200))
-    min_score = fields.Float(load_default=0.0, validate=validate.Range(0.0, 1.0))
-    source = fields.List(
-        fields.Str(validate=validate.Length(1, 200)),
-        load_default=list,
-        metadata={"description": "Only these sources (repeatable)."},
-    )
-    context = Int(load_default=1, validate=validate.Range(0, 10))
-    stance = fields.Str(
-        load_default=Stance.SUPPORTS.value, validate=validate.OneOf(values(ASKED_STANCES))
-    )
-
-    @validates("claim")
-    def _claim_size(self, value: str, **kwargs) -> None:
-        limit = current_app.config["PROVENANCE"].max_claim_chars
-        if len(value) > limit:
-            raise ValidationError(f"Longer than {limit:,} characters.")
-
-    @post_load
-    def _query(self, data: dict, **kwargs) -> EvidenceQuery:
-        # The query names its filter as ArticleFilter does: sources, published_from, _to.
-        where = asdict(article_filter(data))
-        return EvidenceQuery(**where, **{**data, "stance": Stance(data["stance"])})
-
-
-class EvidenceQuerySchema(EvidenceParams, DateRange, QuerySchema):
-    """GET /v1/evidence query string."""
-
-
-class EvidencePageSchema(EvidenceQuerySchema):
-    """The web page's form: an editor who reverses the date range is told so.
-
-    The API answers a reversed range with nothing matched, since JSON Schema cannot state the
-    rule; a person filling in a form deserves the message instead.
-    """
-
-    @validates_schema
-    def _ordered(self, data, **kwargs):
-        low, high = data.get("published_from"), data.get("published_to")
-        if low and high and low > high:
-            raise ValidationError("Must not be after published_to.", "published_from")
-
-
-class EvidenceBodySchema(EvidenceParams, DateRange, BodySchema):
-    """POST /v1/evidence JSON body."""
 
 
 class ArticleRefSchema(Schema):
@@ -270,232 +180,6 @@ class EvidenceSchema(Schema):
     )
     explanation = fields.Str(
         required=True, metadata={"description": "The score and the stance, in words."}
-    )
-
-
-class ClaimPartSchema(Schema):
-    text = fields.Str(required=True)
-    supported = fields.Bool(
-        required=True,
-        metadata={"description": "Whether a supporting sentence of the answer states this part."},
-    )
-
-
-class EvidenceResultSchema(Schema):
-    claim = fields.Str(required=True)
-    took_ms = fields.Float(required=True)
-    evidence = fields.List(fields.Nested(EvidenceSchema), required=True)
-    unsupported_terms = fields.List(fields.Str(), required=True)
-    parts = fields.List(
-        fields.Nested(ClaimPartSchema),
-        required=True,
-        metadata={
-            "description": "A claim over 25 words is judged clause by clause: each clause, and "
-            "whether the answer supports it (the claim is supported when every part is). "
-            "Empty for shorter claims."
-        },
-    )
-
-
-class DraftBodySchema(DateRange, BodySchema):
-    """POST /v1/check JSON body: the draft and the evidence filters every sentence shares."""
-
-    text = ruled(
-        NON_BLANK,
-        required=True,
-        metadata={
-            "description": "The draft. At most 20,000 characters and 200 sentences by default "
-            "(PROVENANCE_MAX_DRAFT_CHARS, PROVENANCE_MAX_DRAFT_SENTENCES); more: 413."
-        },
-    )
-    source = EvidenceParams.source
-    limit = Int(
-        load_default=DraftQuery.limit,
-        validate=validate.Range(1, 20),
-        metadata={"description": "Evidence items per sentence, both sides together."},
-    )
-
-    @post_load
-    def _query(self, data: dict, **kwargs) -> DraftQuery:
-        return DraftQuery(**asdict(article_filter(data)), **data)
-
-
-class DraftSentenceSchema(Schema):
-    text = fields.Str(required=True, metadata={"description": "draft[start:end], as sent."})
-    start = fields.Int(required=True)
-    end = fields.Int(required=True)
-    checked = fields.Bool(required=True)
-    reason = fields.Str(
-        **NULLABLE,
-        validate=validate.OneOf(values(Unchecked)),
-        metadata={"description": "Why the sentence was not checked (null when it was)."},
-    )
-    checked_as = fields.Str(
-        **NULLABLE,
-        metadata={
-            "description": "The claim checked, when not the sentence as written: an opening "
-            "pronoun named as the person the draft names just before."
-        },
-    )
-    verdict = fields.Str(
-        **NULLABLE,
-        validate=validate.OneOf(values(Verdict)),
-        metadata={
-            "description": "supported: supporting evidence, none refuting; disputed: both; "
-            "contradicted: refuting only; unsupported: neither. Null when not checked."
-        },
-    )
-    evidence = fields.List(
-        fields.Nested(EvidenceSchema),
-        required=True,
-        metadata={"description": "The items of /v1/evidence that support or refute it."},
-    )
-    unsupported_terms = fields.List(fields.Str(), required=True)
-
-
-class DraftSummarySchema(Schema):
-    checked = fields.Int(required=True)
-    supported = fields.Int(required=True)
-    disputed = fields.Int(required=True)
-    contradicted = fields.Int(required=True)
-    unsupported = fields.Int(required=True)
-
-
-class DraftResultSchema(Schema):
-    text = fields.Str(required=True, metadata={"description": "The draft as sent."})
-    sentences = fields.List(fields.Nested(DraftSentenceSchema), required=True)
-    summary = fields.Nested(DraftSummarySchema, required=True)
-    took_ms = fields.Float(required=True)
-
-
-class ArticleFields:
-    """Article metadata as clients send it (all optional but ``text``)."""
-
-    title = ruled(RULES["title"], **NULLABLE)
-    source = ruled(RULES["source"], **NULLABLE)
-    byline = ruled(RULES["byline"], **NULLABLE)
-    published = ruled(RULES["published"], Published, **NULLABLE)
-    url = ruled(RULES["url"], **NULLABLE)
-    language = ruled(RULES["language"], **NULLABLE)
-
-
-class ArticleReplaceSchema(ArticleFields, BodySchema):
-    """An article in JSON for PUT /v1/articles/{id}: the path names it."""
-
-    text = ruled(RULES["text"], required=True)
-
-    @post_load
-    def _drop_nulls(self, data, **kwargs):
-        return {k: v for k, v in data.items() if v is not None}
-
-
-class ArticleInSchema(ArticleReplaceSchema):
-    """An article in JSON for POST /v1/articles."""
-
-    id = ruled(RULES["id"], **NULLABLE)
-
-
-class RawReplaceParamsSchema(ArticleFields, QuerySchema):
-    """Metadata for a text/plain article, as query parameters; they win over the text's own."""
-
-
-class RawArticleParamsSchema(RawReplaceParamsSchema):
-    """Metadata and id for a text/plain article sent to POST /v1/articles."""
-
-    id = ruled(RULES["id"])
-
-
-class SentenceSchema(Schema):
-    index = fields.Int(required=True)
-    start = fields.Int(required=True)
-    end = fields.Int(required=True)
-    text = fields.Str(required=True)
-
-
-class ArticleSummarySchema(ArticleRefSchema):
-    language = fields.Str(required=True)
-
-
-class ArticleOutSchema(Schema):
-    """GET /v1/articles/{id}: the article, its text and its sentences with offsets."""
-
-    article = fields.Nested(ArticleSummarySchema, required=True)
-    text = fields.Str(required=True)
-    sentences = fields.List(fields.Nested(SentenceSchema), required=True)
-
-
-class ArticleListQuerySchema(DateRange, QuerySchema):
-    source = fields.List(fields.Str(validate=validate.Length(1, 200)), load_default=list)
-    cursor = ruled(
-        RULES["id"],
-        metadata={"description": "next_cursor of the previous page: the list goes on after it."},
-    )
-    limit = Int(load_default=50, validate=validate.Range(1, 200))
-
-    @post_load
-    def _filter(self, data: dict, **kwargs) -> dict:
-        return {"where": article_filter(data), "cursor": data.get("cursor"), "limit": data["limit"]}
-
-
-class ArticlePageSchema(Schema):
-    articles = fields.List(fields.Nested(ArticleSummarySchema), required=True)
-    next_cursor = fields.Str(**NULLABLE)
-
-
-class WriteResultSchema(Schema):
-    record = WriteResult
-
-    id = fields.Str(required=True)
-    status = fields.Str(required=True, validate=validate.OneOf(values(WriteStatus)))
-    sentences = fields.Int(
-        required=True, metadata={"description": "Sentences indexed (0 if unchanged)."}
-    )
-
-
-class BulkResultSchema(Schema):
-    record = BulkResult
-
-    results = fields.List(fields.Nested(WriteResultSchema), required=True)
-    created = fields.Int(required=True)
-    unchanged = fields.Int(required=True)
-    replaced = fields.Int(required=True)
-
-
-class HealthSchema(Schema):
-    status = fields.Str(required=True)
-
-
-class ReadySchema(Schema):
-    status = fields.Str(required=True)
-    articles = fields.Int(required=True)
-    sentences = fields.Int(required=True)
-    backend = fields.Str(required=True, metadata={"enum": ["whoosh", "opensearch"]})
-    backend_status = fields.Str(
-        required=True,
-        metadata={
-            "description": "`ok` for the embedded index; the cluster's health (green, yellow) "
-            "for OpenSearch, where red makes /readyz answer 503."
-        },
-    )
-    nodes = fields.Int(
-        allow_none=True, metadata={"description": "OpenSearch: nodes in the cluster (else null)."}
-    )
-    ranking = fields.Str(
-        required=True,
-        metadata={
-            "enum": ["lexical", "semantic"],
-            "description": "`semantic` when sentence embeddings rank the answers "
-            "(PROVENANCE_SEMANTIC=on, docs/quality.md); else `lexical`.",
-        },
-    )
-    judge = fields.Str(
-        required=True,
-        metadata={
-            "enum": ["verifier", "lexical"],
-            "description": "`verifier` when the shipped entailment model decides which "
-            "sentences support the claim (the default, docs/verifier.md); `lexical` with "
-            "PROVENANCE_VERIFIER=off.",
-        },
     )
 
 

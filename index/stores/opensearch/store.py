@@ -2,8 +2,8 @@
 
 Two indices under one prefix. ``<prefix>-sentences`` holds one document per sentence: its text,
 place, speaker and the article fields an answer shows, plus the sentence, title and speaker as
-analysed by *our* analyzer (:data:`index.schema.ANALYZER`), space-joined into fields that
-OpenSearch only splits on whitespace. So OpenSearch's own BM25 (k1=1.2, b=0.75, Whoosh's
+analysed by *our* analyzer (:data:`index.text.analysis.ANALYZER`), space-joined into
+fields that OpenSearch only splits on whitespace. So OpenSearch's own BM25 (k1=1.2, b=0.75, Whoosh's
 defaults) ranks exactly the terms the Whoosh path ranks, and top-k is computed on the cluster.
 ``<prefix>-articles`` holds one document per article: text, spans, content hash, sentence count
 and the article's current *generation*.
@@ -18,196 +18,49 @@ docs/scale-out.md for the exact guarantee.
 
 from __future__ import annotations
 
-import base64
 import time
 import uuid
-from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
+from collections.abc import Hashable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass
-from itertools import islice
-from typing import TypeVar
 
-from opensearchpy import OpenSearch, Transport, helpers
+from opensearchpy import helpers
 from opensearchpy.exceptions import (
     ConflictError,
     NotFoundError,
-    RequestError,
     TransportError,
 )
-from opensearchpy.exceptions import (
-    ConnectionError as NoNodeAnswered,
-)
 
-from . import schema as S
-from . import semantic
-from .articles import Article, published_day
-from .backend import SWEEP_GRACE, OpenSearchSettings, inverse_document_frequency
-from .errors import ArticleConflict, ArticleNotFound, IndexBusy
-from .provenance import attribute_all
-from .records import (
+from index.errors import ArticleConflict, ArticleNotFound, IndexBusy
+from index.models import semantic
+from index.models.semantic import Encoder
+from index.records import (
     ArticleFilter,
     ArticlePage,
-    ArticleRef,
-    Attribution,
     Health,
-    SentenceHit,
     StoredArticle,
     WriteResult,
     WriteStatus,
 )
-from .search import FIELD_BOOSTS
-from .semantic import Encoder
-from .sentences import Sentence, split_sentences
+from index.stores import fields as F
+from index.stores.base import SWEEP_GRACE
+from index.stores.fields import FIELD_BOOSTS
+from index.stores.opensearch.client import _batches, _partial, _whole, connect
+from index.stores.opensearch.layout import (
+    GENERATION_DOC,
+    TERMS,
+    _sentence_actions,
+    _sentence_ids,
+    _where,
+    create_indices,
+)
+from index.stores.opensearch.settings import OpenSearchSettings
+from index.stores.opensearch.snapshot import OpenSearchSnapshot, _Current, _decode
+from index.text.articles import Article, published_day
+from index.text.sentences import split_sentences
 
-T = TypeVar("T")
 BATCH = 500  # articles planned and flipped per round of bulk requests
 CHUNK = 1_000  # documents per bulk request
 BULK_THREADS = 3
-#: How many times a search is widened when stale generations crowd out live sentences.
-WIDEN = 4
-#: Where each field scored by BM25 keeps its analysed terms.
-TERMS = {field: f"{field}_terms" for field in FIELD_BOOSTS}
-GENERATION_DOC = "generation"
-EVERYTHING = ArticleFilter()
-#: A sentence's embedding (semantic mode): base64 in the source, neither indexed nor searched.
-VECTOR_MAPPING = {"type": "binary"}
-
-
-class ClusterUnavailable(IndexBusy):
-    """No node of the cluster answered, or it could not serve the request now (a 503)."""
-
-
-class _Transport(Transport):
-    """The client's transport, raising :class:`ClusterUnavailable` when no node can answer.
-
-    The service maps it, as every :class:`IndexBusy`, to a 503 with ``Retry-After``.
-    """
-
-    def perform_request(self, *args, **kwargs):
-        try:
-            return super().perform_request(*args, **kwargs)
-        except NoNodeAnswered as exc:  # every node was tried (timeouts are ConnectionErrors)
-            raise ClusterUnavailable(f"No OpenSearch node answered: {exc.info}") from exc
-        except TransportError as exc:
-            if exc.status_code == 503:
-                raise ClusterUnavailable(f"The OpenSearch cluster is unavailable: {exc}") from exc
-            raise
-
-
-def analysed(text: str | None) -> str:
-    """Our analyzer's terms of ``text``, space-joined for OpenSearch's whitespace analyzer."""
-    return " ".join(t.text for t in S.ANALYZER(text or "", removestops=True))
-
-
-def _where(where: ArticleFilter) -> list[dict]:
-    """``where`` as filter clauses: they restrict without scoring."""
-    clauses: list[dict] = []
-    if where.sources:
-        clauses.append({"terms": {S.SOURCE_KEY: sorted({S.source_key(s) for s in where.sources})}})
-    if where.published_from or where.published_to:
-        bounds = {"gte": where.published_from, "lte": where.published_to}
-        clauses.append({"range": {S.DAY: {k: v for k, v in bounds.items() if v}}})
-    return clauses
-
-
-@dataclass(frozen=True)
-class _Current:
-    """An article document as read: the article, its generation and its version for CAS."""
-
-    stored: StoredArticle
-    generation: str
-    seq_no: int
-    primary_term: int
-
-    @property
-    def size(self) -> int:
-        return len(self.stored.sentences)
-
-
-def _decode(hit: dict) -> _Current:
-    src = hit["_source"]
-    article = Article(**src["article"])
-    spans = enumerate(src["spans"])
-    sentences = [Sentence(i, start, end, article.text[start:end]) for i, (start, end) in spans]
-    return _Current(
-        StoredArticle(article, sentences, src["hash"]),
-        src["gen"],
-        hit["_seq_no"],
-        hit["_primary_term"],
-    )
-
-
-class OpenSearchSnapshot:
-    """One answer's view: each article is read once and its sentences are kept consistent with it.
-
-    The first time an article is seen (as a candidate's article or by :meth:`article`) its
-    current generation is pinned; only sentences of that generation are returned afterwards.
-    """
-
-    def __init__(self, store: OpenSearchStore) -> None:
-        self._store = store
-        self._articles: dict[str, _Current | None] = {}
-        #: Sentences with each term in their text, and (key None) in all.
-        self._counts: dict[str | None, int] = {}
-
-    def candidates(
-        self, terms: Sequence[str], where: ArticleFilter, limit: int
-    ) -> list[SentenceHit]:
-        """The ``limit`` best live sentences by OpenSearch's BM25, best first (see the protocol)."""
-        if not terms or limit <= 0:
-            return []
-        size = limit
-        for _ in range(WIDEN):
-            # The claim's term counts ride along with the first search: idf() then costs nothing.
-            uncounted = [t for t in (None, *terms) if t not in self._counts]
-            hits, counts = self._store._search_sentences(terms, where, size, uncounted)
-            self._counts.update(counts)
-            self._pin({h["_source"][S.ARTICLE_ID] for h in hits})
-            live = [h for h in hits if self._is_live(h["_source"])]
-            if len(live) >= limit or len(hits) < size:
-                return [self._hit(h) for h in live[:limit]]
-            size += size - len(live)  # as many more as were stale
-        return [self._hit(h) for h in live[:limit]]
-
-    def idf(self, terms: Iterable[str]) -> dict[str, float]:
-        """``log(sentences / (df + 1)) + 1`` of each term among sentence texts."""
-        terms = list(dict.fromkeys(terms))
-        uncounted = [t for t in (None, *terms) if t not in self._counts]
-        if uncounted:
-            self._counts.update(self._store._search_sentences((), EVERYTHING, 0, uncounted)[1])
-        total = max(self._counts[None], 1)
-        return {t: inverse_document_frequency(total, self._counts[t]) for t in terms}
-
-    def article(self, article_id: str) -> StoredArticle:
-        """The article as pinned by this snapshot, or raise :class:`ArticleNotFound`."""
-        self._pin({article_id})
-        current = self._articles[article_id]
-        if current is None:
-            raise ArticleNotFound(article_id)
-        return current.stored
-
-    def _pin(self, ids: set[str]) -> None:
-        missing = sorted(ids - self._articles.keys())
-        if missing:
-            self._articles.update(self._store._read(missing))
-
-    def _is_live(self, src: dict) -> bool:
-        current = self._articles.get(src[S.ARTICLE_ID])
-        return current is not None and current.generation == src["gen"]
-
-    def _hit(self, hit: dict) -> SentenceHit:
-        src = hit["_source"]
-        article = self._articles[src[S.ARTICLE_ID]].stored.article
-        said = src.get("said")
-        return SentenceHit(
-            article=ArticleRef.of(article),
-            index=src[S.SENTENCE_INDEX],
-            text=src[S.TEXT_FIELD],
-            span=tuple(src[S.SPAN]),
-            said=Attribution(said["speaker"], said["quoted"]) if said else None,
-            score=hit["_score"],
-            vector=base64.b64decode(src[S.VECTOR]) if src.get(S.VECTOR) else None,
-        )
 
 
 class OpenSearchStore:
@@ -218,19 +71,11 @@ class OpenSearchStore:
     def __init__(self, settings: OpenSearchSettings, encoder: Encoder | None = None) -> None:
         self.settings = settings
         self.encoder = encoder
-        self.client = OpenSearch(
-            hosts=settings.hosts,
-            http_auth=(settings.username, settings.password) if settings.username else None,
-            timeout=settings.timeout,
-            transport_class=_Transport,
-            # A node that stops answering is marked dead and the request goes to the next one.
-            max_retries=3,
-            retry_on_timeout=True,
-        )
+        self.client = connect(settings)
         self.articles = f"{settings.prefix}-articles"
         self.sentences = f"{settings.prefix}-sentences"
         self.meta = f"{settings.prefix}-meta"
-        self._create_indices()
+        create_indices(self.client, settings, self.sentences, self.articles, self.meta)
 
     # --- reading -----------------------------------------------------------------------------
 
@@ -256,13 +101,13 @@ class OpenSearchStore:
         """Articles matching ``where`` in id order, starting after ``cursor``."""
         filters = _where(where)
         if cursor:
-            filters.append({"range": {S.ARTICLE_ID: {"gt": cursor}}})
+            filters.append({"range": {F.ARTICLE_ID: {"gt": cursor}}})
         found = self.client.search(
             index=self.articles,
             body={
                 "size": limit + 1,
                 "query": {"bool": {"filter": filters}},
-                "sort": [{S.ARTICLE_ID: "asc"}],
+                "sort": [{F.ARTICLE_ID: "asc"}],
                 "_source": ["article"],
             },
         )["hits"]["hits"]
@@ -311,7 +156,7 @@ class OpenSearchStore:
         """Add articles a batch at a time; each article is all-or-nothing for readers.
 
         ``rewrite`` writes an unchanged article again (``replaced``), as
-        :func:`~index.backend.embed_archive` does. Raises :class:`ArticleConflict`, before
+        :func:`~index.stores.base.embed_archive` does. Raises :class:`ArticleConflict`, before
         writing anything of that batch, when an id exists with different content and
         ``replace`` is false.
         """
@@ -352,7 +197,7 @@ class OpenSearchStore:
         cutoff = int((time.time() - grace) * 1000)
         pairs = {
             "sources": [
-                {"a": {"terms": {"field": S.ARTICLE_ID}}},
+                {"a": {"terms": {"field": F.ARTICLE_ID}}},
                 {"g": {"terms": {"field": "gen"}}},
             ]
         }
@@ -381,7 +226,7 @@ class OpenSearchStore:
         """The ids of one generation's sentences, found by search (an orphan's count is unknown)."""
         query = {
             "bool": {
-                "filter": [{"term": {S.ARTICLE_ID: article_id}}, {"term": {"gen": generation}}]
+                "filter": [{"term": {F.ARTICLE_ID: article_id}}, {"term": {"gen": generation}}]
             }
         }
         hits = helpers.scan(
@@ -423,7 +268,7 @@ class OpenSearchStore:
                 {"size": size, "query": query, "_source": {"excludes": list(TERMS.values())}},
             ]
         for term in count:
-            query = {"match_all": {}} if term is None else {"term": {TERMS[S.TEXT_FIELD]: term}}
+            query = {"match_all": {}} if term is None else {"term": {TERMS[F.TEXT_FIELD]: term}}
             body += [{}, {"size": 0, "track_total_hits": True, "query": query}]
         answers = _whole(
             lambda: self.client.msearch(index=self.sentences, body=body)["responses"], _partial
@@ -523,9 +368,9 @@ class OpenSearchStore:
         doc = {
             "_index": self.articles,
             "_id": article.id,
-            S.ARTICLE_ID: article.id,
-            S.SOURCE_KEY: S.source_key(article.source),
-            S.DAY: published_day(article.published),
+            F.ARTICLE_ID: article.id,
+            F.SOURCE_KEY: F.source_key(article.source),
+            F.DAY: published_day(article.published),
             "gen": generation,
             "hash": article.content_hash(),
             "sentences": len(spans),
@@ -591,153 +436,6 @@ class OpenSearchStore:
     def _bump_generation(self) -> None:
         self.client.index(index=self.meta, id=GENERATION_DOC, body={})
 
-    def _create_indices(self) -> None:
-        index_settings = {
-            "number_of_shards": self.settings.shards,
-            "number_of_replicas": self.settings.replicas,
-            "refresh_interval": self.settings.refresh_interval,
-        }
-        keyword = {"type": "keyword"}
-        # BM25 reads term frequencies and lengths only: no positions (no query needs them).
-        analysed_field = {
-            "type": "text",
-            "analyzer": "whitespace",
-            "similarity": "whoosh_bm25",
-            "index_options": "freqs",
-        }
-        stored_only = {"type": "object", "enabled": False}
-        sentences = {
-            "settings": {
-                "index": index_settings,
-                "similarity": {"whoosh_bm25": {"type": "BM25", "k1": 1.2, "b": 0.75}},
-            },
-            "mappings": {
-                "dynamic": "strict",
-                "properties": {
-                    S.ARTICLE_ID: keyword,
-                    "gen": keyword,
-                    S.SOURCE_KEY: keyword,
-                    S.DAY: keyword,
-                    **{name: analysed_field for name in TERMS.values()},
-                    S.TEXT_FIELD: {"type": "keyword", "index": False, "doc_values": False},
-                    S.SENTENCE_INDEX: {"type": "integer", "index": False},
-                    S.SPAN: {"type": "integer", "index": False},
-                    "said": stored_only,
-                    "written": {"type": "date", "format": "epoch_millis"},
-                    S.VECTOR: VECTOR_MAPPING,
-                },
-            },
-        }
-        articles = {
-            "settings": {"index": index_settings},
-            "mappings": {
-                "dynamic": "strict",
-                "properties": {
-                    S.ARTICLE_ID: keyword,
-                    "gen": keyword,
-                    "hash": keyword,
-                    S.SOURCE_KEY: keyword,
-                    S.DAY: keyword,
-                    "sentences": {"type": "integer"},
-                    "article": stored_only,
-                    "spans": stored_only,
-                },
-            },
-        }
-        meta = {"settings": {"index": {**index_settings, "number_of_shards": 1}}}
-        layout = {self.sentences: sentences, self.articles: articles, self.meta: meta}
-        for name, body in layout.items():
-            try:
-                self.client.indices.create(index=name, body=body)
-            except RequestError as exc:
-                if exc.error != "resource_already_exists_exception":
-                    raise
-        # Indices made before vectors existed get their field (adding a field is allowed).
-        self.client.indices.put_mapping(
-            index=self.sentences, body={"properties": {S.VECTOR: VECTOR_MAPPING}}
-        )
-        self.client.cluster.health(
-            index=[self.sentences, self.articles, self.meta], wait_for_status="yellow"
-        )
-
-
-def _sentence_actions(
-    index: str,
-    article: Article,
-    sentences: list[Sentence],
-    generation: str,
-    written: int,
-    vectors: list[bytes] | None = None,
-) -> Iterator[dict]:
-    """Bulk actions indexing the sentences of ``article`` under ``generation`` (at ``written``,
-    epoch milliseconds), with each sentence's vector in semantic mode."""
-    common = {
-        "_index": index,
-        S.ARTICLE_ID: article.id,
-        "gen": generation,
-        "written": written,
-        S.SOURCE_KEY: S.source_key(article.source),
-        S.DAY: published_day(article.published),
-        TERMS[S.TITLE]: analysed(article.title),
-    }
-    said_all = attribute_all([s.text for s in sentences])
-    vectors = vectors or [None] * len(sentences)
-    for s, said, vector in zip(sentences, said_all, vectors, strict=True):
-        yield {
-            "_id": _sentence_id(article.id, generation, s.index),
-            **common,
-            TERMS[S.TEXT_FIELD]: analysed(s.text),
-            TERMS[S.SPEAKER]: analysed(said.speaker if said else None),
-            S.TEXT_FIELD: s.text,
-            S.SENTENCE_INDEX: s.index,
-            S.SPAN: [s.start, s.end],
-            "said": {"speaker": said.speaker, "quoted": said.quoted} if said else None,
-            **({S.VECTOR: base64.b64encode(vector).decode()} if vector else {}),
-        }
-
-
-def _sentence_id(article_id: str, generation: str, index: int) -> str:
-    return f"{article_id}/{generation}/{index}"
-
-
-def _sentence_ids(article_id: str, generation: str, size: int) -> list[str]:
-    """The ids of one generation's sentence documents, in sentence order."""
-    return [_sentence_id(article_id, generation, i) for i in range(size)]
-
 
 def _hash(current: _Current | None) -> str | None:
     return current.stored.content_hash if current else None
-
-
-def _batches(items: Iterable[T], size: int) -> Iterator[list[T]]:
-    rest = iter(items)
-    while batch := list(islice(rest, size)):
-        yield batch
-
-
-#: Tries of a read or search whose answer is missing shards: a lost node's primaries are
-#: promoted on their replicas within seconds, and until then an answer would silently lack them.
-WHOLE_TRIES = 12
-
-
-def _whole(fetch: Callable[[], T], missing: Callable[[T], str | None]) -> T:
-    """``fetch()`` again until ``missing`` finds nothing wrong; then ClusterUnavailable."""
-    delay = 0.05
-    for _ in range(WHOLE_TRIES):
-        answer = fetch()
-        problem = missing(answer)
-        if problem is None:
-            return answer
-        time.sleep(delay)  # waiting out a replica's promotion, bounded by WHOLE_TRIES
-        delay = min(2 * delay, 1.0)
-    raise ClusterUnavailable(problem)
-
-
-def _partial(answers: list[dict]) -> str | None:
-    """Why an msearch answer is not whole: a shard that did not answer, or a server error."""
-    for answer in answers:
-        if "error" in answer and answer.get("status", 500) >= 500:
-            return f"A search failed: {answer['error']}"
-        if answer.get("_shards", {}).get("failed"):
-            return f"A search reached {answer['_shards']['successful']} of its shards only."
-    return None

@@ -12,11 +12,11 @@ from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any
 
-from . import schema as S
-from .articles import Article, published_day
-from .provenance import Attribution, attribute_all
-from .records import ArticleRef, SentenceHit, StoredArticle
-from .sentences import Sentence, split_sentences
+from index.records import ArticleRef, SentenceHit, StoredArticle
+from index.stores import fields as F
+from index.text.articles import Article, published_day
+from index.text.provenance import Attribution, attribute_all
+from index.text.sentences import Sentence, split_sentences
 
 
 def article_key(article_id: str) -> str:
@@ -30,13 +30,13 @@ def encode(
     """The article's own document and one document per sentence, ready for ``add_document``.
 
     ``digest`` is ``article.content_hash()``, which the writer has worked out already;
-    ``vectors``, in semantic mode, each sentence's embedding (:func:`index.semantic.embed`).
+    ``vectors``, in semantic mode, each sentence's embedding (:func:`index.models.semantic.embed`).
     """
     sentences = split_sentences(article.text)
-    common = {S.ARTICLE_ID: article.id, S.SOURCE_KEY: S.source_key(article.source)}
+    common = {F.ARTICLE_ID: article.id, F.SOURCE_KEY: F.source_key(article.source)}
     day = published_day(article.published)
     if day:
-        common[S.DAY] = day
+        common[F.DAY] = day
     payload = {
         "article": {**article.metadata(), "text": article.text},
         "spans": [[s.start, s.end] for s in sentences],
@@ -44,14 +44,14 @@ def encode(
     }
     own = {
         **common,
-        S.DOC_ID: article_key(article.id),
-        S.KIND: S.ARTICLE_KIND,
-        S.PAYLOAD: json.dumps(payload),
+        F.DOC_ID: article_key(article.id),
+        F.KIND: F.ARTICLE_KIND,
+        F.PAYLOAD: json.dumps(payload),
     }
     docs = list(_sentence_documents(article, sentences, common))
     if vectors is not None:
         for doc, vector in zip(docs, vectors, strict=True):
-            doc[S.VECTOR] = vector
+            doc[F.VECTOR] = vector
     return own, docs
 
 
@@ -63,14 +63,14 @@ def _sentence_documents(
     for s, said in zip(sentences, attribute_all([s.text for s in sentences]), strict=True):
         yield {
             **common,
-            S.KIND: S.SENTENCE_KIND,
-            S.TEXT_FIELD: s.text,
-            S.TITLE: title,
-            S.SENTENCE_INDEX: s.index,
-            S.SPAN: (s.start, s.end),
-            S.META: meta,
-            S.SPEAKER: said.speaker if said else "",
-            S.ATTRIBUTION: (said.speaker, said.quoted) if said else None,
+            F.KIND: F.SENTENCE_KIND,
+            F.TEXT_FIELD: s.text,
+            F.TITLE: title,
+            F.SENTENCE_INDEX: s.index,
+            F.SPAN: (s.start, s.end),
+            F.META: meta,
+            F.SPEAKER: said.speaker if said else "",
+            F.ATTRIBUTION: (said.speaker, said.quoted) if said else None,
         }
 
 
@@ -83,7 +83,7 @@ def _article_ref(meta: str) -> ArticleRef:
 
 def decode_article(fields: dict[str, Any]) -> StoredArticle:
     """An article's own document, as stored, back into the article and its sentences."""
-    data = json.loads(fields[S.PAYLOAD])
+    data = json.loads(fields[F.PAYLOAD])
     article = Article(**data["article"])
     sentences = [
         Sentence(i, start, end, article.text[start:end])
@@ -94,14 +94,14 @@ def decode_article(fields: dict[str, Any]) -> StoredArticle:
 
 def decode_sentence(fields: dict[str, Any], score: float) -> SentenceHit:
     """A sentence document, as stored, as the hit an answer is built from."""
-    said = fields.get(S.ATTRIBUTION)
-    start, end = fields[S.SPAN]
+    said = fields.get(F.ATTRIBUTION)
+    start, end = fields[F.SPAN]
     return SentenceHit(
-        article=_article_ref(fields[S.META]),
-        index=fields[S.SENTENCE_INDEX],
-        text=fields[S.TEXT_FIELD],
+        article=_article_ref(fields[F.META]),
+        index=fields[F.SENTENCE_INDEX],
+        text=fields[F.TEXT_FIELD],
         span=(start, end),
         said=Attribution(said[0], bool(said[1])) if said else None,
         score=score,
-        vector=fields.get(S.VECTOR),
+        vector=fields.get(F.VECTOR),
     )

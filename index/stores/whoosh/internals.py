@@ -27,12 +27,12 @@ from whoosh.reading import SegmentReader
 from whoosh.util.numeric import byte_to_length
 from whoosh.writing import IndexWriter, SegmentWriter
 
-from .errors import WriteIncomplete
+from index.errors import WriteIncomplete
 
 PINNED = (2, 7, 5)
 if tuple(whoosh.__version__[:3]) != PINNED:
     raise ImportError(
-        f"index.whoosh_internals reads private layouts of whoosh-reloaded "
+        f"index.stores.whoosh.internals reads private layouts of whoosh-reloaded "
         f"{'.'.join(map(str, PINNED))}, but {whoosh.versionstring()} is installed: reinstall "
         f"the project (pip install -e .) to get the pinned version, or re-check this module "
         f"against the new one before changing the pin."

@@ -32,15 +32,11 @@ from whoosh.query import And, Or, Term, TermRange
 from whoosh.searching import Searcher
 from whoosh.util.numeric import byte_to_length
 
-from . import schema as S
-from . import whoosh_internals as internals
-from .records import ArticleFilter
+from index.records import ArticleFilter
+from index.stores import fields as F
+from index.stores.fields import FIELD_BOOSTS
+from index.stores.whoosh import internals
 
-TITLE_BOOST = 0.3
-SPEAKER_BOOST = 0.5
-#: Where a claim term is looked for, and the weight of a match there (the sentence's own text
-#: counts fully, its article's title and its speaker less).
-FIELD_BOOSTS = {S.TEXT_FIELD: 1.0, S.TITLE: TITLE_BOOST, S.SPEAKER: SPEAKER_BOOST}
 #: Decoded postings kept per process, in megabytes (8 bytes a posting).
 CACHE_MB = float(os.environ.get("PROVENANCE_POSTINGS_CACHE_MB", "128"))
 
@@ -248,7 +244,7 @@ class Retrieval:
         if not where.is_everything:
             scores = np.full(self.size, -np.inf)
             allowed = self.searcher.docs_for_query(
-                And([Term(S.KIND, S.SENTENCE_KIND), filter_query(where)])
+                And([Term(F.KIND, F.SENTENCE_KIND), filter_query(where)])
             )
             scores[np.fromiter(allowed, dtype=np.int64)] = 0.0
             scores[self.deleted] = -np.inf
@@ -316,7 +312,7 @@ def filter_query(where: ArticleFilter):
     """The Whoosh query restricting documents to ``where`` (None for everything)."""
     parts = []
     if where.sources:
-        parts.append(Or([Term(S.SOURCE_KEY, S.source_key(s)) for s in where.sources]))
+        parts.append(Or([Term(F.SOURCE_KEY, F.source_key(s)) for s in where.sources]))
     if where.published_from or where.published_to:
-        parts.append(TermRange(S.DAY, where.published_from, where.published_to))
+        parts.append(TermRange(F.DAY, where.published_from, where.published_to))
     return And(parts) if parts else None

@@ -9,8 +9,8 @@ Whoosh-Reloaded 2.7.5's ``Searcher.refresh()`` re-adds the segments of the old r
 new one (deleted documents come back, merged ones are counted twice), so a stale searcher is
 replaced by a freshly opened one instead of being refreshed.
 
-This module and :mod:`index.search` are the only ones that speak Whoosh; the stored layout is
-in :mod:`index.documents` and the private internals in :mod:`index.whoosh_internals`.
+This package is the only one that speaks Whoosh: the stored layout is in
+:mod:`index.stores.whoosh.documents`, the private internals in :mod:`index.stores.whoosh.internals`.
 """
 
 from __future__ import annotations
@@ -29,13 +29,10 @@ from whoosh.query import And, Term, TermRange
 from whoosh.searching import Searcher
 from whoosh.writing import IndexWriter
 
-from . import documents, semantic
-from . import schema as S
-from . import whoosh_internals as internals
-from .articles import Article
-from .backend import inverse_document_frequency
-from .errors import ArticleConflict, ArticleNotFound, IndexBusy
-from .records import (
+from index.errors import ArticleConflict, ArticleNotFound, IndexBusy
+from index.models import semantic
+from index.models.semantic import Encoder
+from index.records import (
     ArticleFilter,
     ArticlePage,
     Health,
@@ -44,8 +41,13 @@ from .records import (
     WriteResult,
     WriteStatus,
 )
-from .search import Retrieval, filter_query
-from .semantic import Encoder
+from index.stores import fields as F
+from index.stores.base import inverse_document_frequency
+from index.stores.whoosh import documents
+from index.stores.whoosh import internals as internals
+from index.stores.whoosh import schema as S
+from index.stores.whoosh.search import Retrieval, filter_query
+from index.text.articles import Article
 
 #: Articles per commit with one writer process, and with several: each multi-process commit
 #: starts the processes and leaves one segment per process, so bulk loads commit rarely.
@@ -88,7 +90,7 @@ class Snapshot:
         """Inverse document frequency of each term among sentence texts (1 for unseen terms)."""
         count = self.searcher.doc_count()
         return {
-            t: inverse_document_frequency(count, self.searcher.doc_frequency(S.TEXT_FIELD, t))
+            t: inverse_document_frequency(count, self.searcher.doc_frequency(F.TEXT_FIELD, t))
             for t in terms
         }
 
@@ -109,7 +111,7 @@ class Store:
     procs: int = 1
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _snapshot: Snapshot | None = field(default=None, repr=False)
-    #: Semantic mode: every sentence written gets its embedding (see :mod:`index.semantic`).
+    #: Semantic mode: every sentence written gets its embedding (see :mod:`index.models.semantic`).
     encoder: Encoder | None = None
     backend = "whoosh"
 
@@ -123,14 +125,14 @@ class Store:
                 self.ix = whoosh_index.open_dir(str(self.path))
             else:
                 self.ix = whoosh_index.create_in(str(self.path), S.build_schema())
-            if self.encoder is not None and S.VECTOR not in self.ix.schema:
+            if self.encoder is not None and F.VECTOR not in self.ix.schema:
                 self._add_vector_field()
 
     def _add_vector_field(self) -> None:
         """An index made before vectors existed gets their field, so semantic writes can store
         them; its sentences so far have none and are embedded when a claim meets them."""
         with self._writer() as writer:
-            writer.add_field(S.VECTOR, STORED)
+            writer.add_field(F.VECTOR, STORED)
         self.ix = whoosh_index.open_dir(str(self.path))
 
     # --- reading -----------------------------------------------------------------------------
@@ -156,13 +158,13 @@ class Store:
 
     def list(self, where: ArticleFilter, cursor: str | None, limit: int) -> ArticlePage:
         """Articles matching ``where`` in id order, starting after ``cursor``."""
-        parts = [Term(S.KIND, S.ARTICLE_KIND)]
+        parts = [Term(F.KIND, F.ARTICLE_KIND)]
         restriction = filter_query(where)
         if restriction is not None:
             parts.append(restriction)
         if cursor:
-            parts.append(TermRange(S.ARTICLE_ID, cursor, None, startexcl=True))
-        hits = self.searcher().search(And(parts), limit=limit + 1, sortedby=S.ARTICLE_ID)
+            parts.append(TermRange(F.ARTICLE_ID, cursor, None, startexcl=True))
+        hits = self.searcher().search(And(parts), limit=limit + 1, sortedby=F.ARTICLE_ID)
         articles = [documents.decode_article(hit.fields()).article for hit in hits[:limit]]
         more = len(hits) > limit
         return ArticlePage(articles, articles[-1].id if more and articles else None)
@@ -171,11 +173,11 @@ class Store:
         """Number of articles and sentences searchable now."""
         s = self.searcher()
         reader = s.reader()
-        articles = s.doc_frequency(S.KIND, S.ARTICLE_KIND)
+        articles = s.doc_frequency(F.KIND, F.ARTICLE_KIND)
         if reader.has_deletions():  # doc_frequency still counts deleted documents
             articles = sum(
                 1
-                for n in s.docs_for_query(Term(S.KIND, S.ARTICLE_KIND))
+                for n in s.docs_for_query(Term(F.KIND, F.ARTICLE_KIND))
                 if not reader.is_deleted(n)
             )
         return {"articles": articles, "sentences": s.doc_count() - articles}
@@ -205,7 +207,7 @@ class Store:
         than MAX_SEGMENTS remain.
 
         ``rewrite`` writes an article again even when its content is unchanged (``replaced``),
-        as :func:`~index.backend.embed_archive` does to give old sentences their vectors.
+        as :func:`~index.stores.base.embed_archive` does to give old sentences their vectors.
 
         Raises :class:`ArticleConflict` (before writing anything of that batch) when an id
         exists with different content and ``replace`` is false, and :class:`WriteIncomplete`
@@ -251,7 +253,7 @@ class Store:
         with self._writer() as writer:
             if _stored_article(writer.searcher(), article_id) is None:
                 raise ArticleNotFound(article_id)
-            writer.delete_by_term(S.ARTICLE_ID, article_id)
+            writer.delete_by_term(F.ARTICLE_ID, article_id)
 
     def _writer(self, procs: int | None = None) -> IndexWriter:
         procs = procs or self.procs
@@ -318,7 +320,7 @@ def _write_batch(
     counts = {}
     for article, status, digest in planned.values():
         if status == WriteStatus.REPLACED:
-            writer.delete_by_term(S.ARTICLE_ID, article.id)
+            writer.delete_by_term(F.ARTICLE_ID, article.id)
         counts[article.id] = _add_documents(writer, article, digest, vectors)
     return [
         r if r.status == WriteStatus.UNCHANGED else WriteResult(r.id, r.status, counts[r.id])
@@ -339,7 +341,7 @@ def _add_documents(
 
 
 def _stored_article(searcher: Searcher, article_id: str) -> StoredArticle | None:
-    fields = searcher.document(**{S.DOC_ID: documents.article_key(article_id)})
+    fields = searcher.document(**{F.DOC_ID: documents.article_key(article_id)})
     return documents.decode_article(fields) if fields else None
 
 

@@ -1,0 +1,1 @@
+"""The cluster backend: an OpenSearch cluster (the ``opensearch`` extra)."""

@@ -1,0 +1,1 @@
+"""The embedded backend: a Whoosh index on disk (the default; no server to run)."""
