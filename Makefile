@@ -33,6 +33,7 @@ serve: install  ## install, index the seeds into a never-used index, serve on $(
 	$(BIN)/gunicorn -c gunicorn.conf.py
 
 test: install-test browser java  ## install and run the whole test suite, browser and cluster tests included
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/python -m pytest
 
 browser-test: install-test browser  ## only the web page in headless Chromium; a missing browser fails
