@@ -400,5 +400,23 @@ def report(folder: Path = OUT, data_path: Path | None = None, log=print) -> dict
             len(unseen),
             len(pairs),
         )
+    figures.update(claim_style_report(verifier))
     log(json.dumps(figures, indent=2))
     return figures
+
+
+def claim_style_report(verifier, nli_dir: Path = NLI_DIR) -> dict:
+    """VitaminC's held-out pages (none trained on): SUPPORTS-vs-REFUTES AUC, 3-class accuracy,
+    and the share of supporting or refuting sentences read as neutral."""
+    from .nli_data import CLAIM_SETS, NEUTRAL
+
+    _, held = split(list(CLAIM_SETS["vitaminc"](nli_dir)))
+    probs = verifier.probabilities([(p.premise, p.hypothesis) for p in held])
+    labels = np.array([p.label for p in held])
+    read = probs.argmax(axis=1)
+    sided = labels != NEUTRAL
+    return {
+        "vitaminc_held_out_auc": round(stance_auc(probs[sided], list(labels[sided])), 3),
+        "vitaminc_held_out_accuracy": (round(float((read == labels).mean()), 3), len(held)),
+        "vitaminc_sided_read_as_neutral": round(float((read[sided] == NEUTRAL).mean()), 3),
+    }

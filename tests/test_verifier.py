@@ -229,3 +229,19 @@ def test_gunicorn_judges_with_the_verifier_when_it_is_on(tmp_path):
         assert answer["evidence"][0]["explanation"].startswith("The verifier reads that it states")
     finally:
         stop_server(server)
+
+
+def test_vitaminc_text_reads_as_written_and_a_page_is_held_out_whole():
+    from lab.nli_data import Pair, _detokenise, is_held_out
+
+    fever = "the British Phonographic Industry ( BPI ) , Westlife 's `` total '' -COLON- 24 ."
+    assert _detokenise(fever) == (
+        'the British Phonographic Industry (BPI), Westlife\'s " total ": 24.'
+    )
+    pages = [f"page {i}" for i in range(200)]
+    pairs = [
+        Pair(f"sentence {i} of {g}", "claim", 0, "vitaminc", g) for g in pages for i in range(3)
+    ]
+    held = {p.group for p in pairs if is_held_out(p)}
+    assert 0 < len(held) < len(pages)  # a share of the pages, not none and not all
+    assert all(is_held_out(p) == (p.group in held) for p in pairs)  # every sentence with its page
