@@ -6,6 +6,7 @@ on the harness's real three-node cluster.
 
 from __future__ import annotations
 
+import hashlib
 import math
 import time
 from collections import Counter
@@ -293,6 +294,23 @@ def test_replaced_and_deleted_articles_stop_matching_at_once(store):
 def test_a_missing_article_is_not_found_in_a_snapshot(store):
     with pytest.raises(ArticleNotFound):
         store.snapshot().article("nope")
+
+
+def test_a_snapshot_reads_many_articles_at_once_leaving_out_the_unknown(store):
+    store.add_many([article(1), article(2, source="Weekly")])
+    found = store.snapshot().articles(["a002", "nope", "a001", "a002"])
+    assert sorted(found) == ["a001", "a002"]
+    assert found["a002"] == store.get("a002") and found["a001"] == store.get("a001")
+    assert store.snapshot().articles([]) == {}
+
+
+def test_the_stored_text_is_kept_as_sent_so_its_sha256_is_the_texts(store):
+    decomposed = "The cafe\u0301 owner said the zebra crossed. It was sunny."  # not NFC
+    store.add(article(1, decomposed))
+    stored = store.get("a001")
+    assert stored.article.text == decomposed
+    assert stored.text_sha256 == hashlib.sha256(decomposed.encode("utf-8")).hexdigest()
+    assert stored.text_sha256 != stored.content_hash  # that one seals the metadata too
 
 
 # --- OpenSearch: the generation flip ------------------------------------------------------------

@@ -100,6 +100,11 @@ class Snapshot:
             raise ArticleNotFound(article_id)
         return found
 
+    def articles(self, article_ids: Iterable[str]) -> dict[str, StoredArticle]:
+        """The stored articles of these ids, by id; one not stored is left out."""
+        found = {i: _stored_article(self.searcher, i) for i in dict.fromkeys(article_ids)}
+        return {i: a for i, a in found.items() if a is not None}
+
 
 @dataclass
 class Store:
