@@ -49,9 +49,10 @@ class Tag:
 EVIDENCE = Tag("evidence", "Find the sentences in the archive that support or refute a claim.")
 ARTICLES = Tag("articles", "Add, replace, read, list and delete the archive's articles.")
 DRAFTS = Tag("drafts", "Check a whole draft: every sentence marked with what the archive says.")
+CITATIONS = Tag("citations", "Check later that the archive still says what an answer cited.")
 OPERATIONS = Tag("operations", "Probes and metrics for orchestrators and monitoring.")
 #: Every tag, in the order the contract lists them (and Swagger UI shows them).
-TAGS = (EVIDENCE, DRAFTS, ARTICLES, OPERATIONS)
+TAGS = (EVIDENCE, DRAFTS, CITATIONS, ARTICLES, OPERATIONS)
 
 
 class Resource(Blueprint):
@@ -79,6 +80,9 @@ class Operation:
     loaders: Mapping[str, Callable[[Any], Any]] | None = None
     #: What a text/plain body holds, as the contract says it.
     text_body: str = "A raw article as found in seeds/."
+    #: A JSON request body and a JSON answer the contract shows as examples.
+    body_example: Any = None
+    response_example: Any = None
 
 
 def operation(**declared) -> Callable:

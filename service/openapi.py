@@ -128,6 +128,8 @@ def _operation(view, op: Operation, tag: Tag, path_params: list[dict], config: C
         doc["parameters"].append({"in": "query", "schema": FormatSchema})
     if op.body is not None:
         doc["requestBody"] = {"required": True, "content": _body_content(op, config)}
+        if op.body_example is not None:
+            doc["requestBody"]["content"][JSON]["example"] = op.body_example
     if op.access == WRITE:
         doc["security"] = [{"bearer": []}]
     # Any request line can be too long (service/workers.py answers it before the app).
@@ -156,6 +158,8 @@ def _success(op: Operation) -> dict:
     else:
         schema = op.response
     content = {JSON: {"schema": schema}}
+    if op.response_example is not None:
+        content[JSON]["example"] = op.response_example
     if op.text is not None:
         summary = (op.text.__doc__ or "").strip().splitlines()[0]
         content[TEXT] = {"schema": {"type": "string", "description": summary}}

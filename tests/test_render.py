@@ -23,7 +23,8 @@ def test_a_block_is_origin_then_sentence_then_copies(seeded):
         '  "This is undeniable and non-negotiable," he said during a daily briefing.',
         "  said by: Dmitry Peskov",
         "  why: States 3 of 5 claim words (2 as written, 1 through the speaker).",
-        "  also in: 2025-02-27 · unknown source · no URL",
+        "  cite: 22f7d43c8802e9ee:2:6bcfe9fc3504",
+        "  also in: 2025-02-27 · unknown source · no URL · cite 3638292d1a5f92aa:5:37c72b72477c",
     ]
     assert blocks[-1] == "not supported by any sentence: regions\n"
 
