@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from index.answered import AnsweredWith, answered_with
 from index.citations import Citation, cite
 from index.judging import verifier as verifiers
 from index.judging.claims import Claim, analyse_claim
@@ -113,6 +114,7 @@ class EvidenceResult:
     evidence: list[Evidence]
     unsupported_terms: list[str]
     parts: list[ClaimPart] = field(default_factory=list)
+    answered_with: AnsweredWith | None = None
 
 
 @dataclass
@@ -128,9 +130,13 @@ class Judged:
         return self.hit.article.published or "9999"
 
 
-def find_evidence(store: ArticleStore, query: EvidenceQuery) -> EvidenceResult:
-    """Every sentence in the archive that supports the claim, best first (SPEC §3-§4)."""
+def find_evidence(
+    store: ArticleStore, query: EvidenceQuery, made_with: AnsweredWith | None = None
+) -> EvidenceResult:
+    """Every sentence in the archive that supports the claim, best first (SPEC §3-§4);
+    ``made_with``: what the answer is made with, when the caller has read it already."""
     started = time.perf_counter()
+    made_with = made_with or answered_with(store)
     claim = analyse_claim(query.claim)
     snapshot = store.snapshot()  # one view for candidates and their articles
     judged = judge_candidates(snapshot, claim, query, store.encoder)
@@ -149,6 +155,7 @@ def find_evidence(store: ArticleStore, query: EvidenceQuery) -> EvidenceResult:
         evidence=evidence,
         unsupported_terms=unsupported_words(claim, [j for g in groups for j in g]),
         parts=claim_parts_supported(claim, supporting, snapshot),
+        answered_with=made_with,
     )
 
 

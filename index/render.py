@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from index.answered import AnsweredWith
 from index.citations import Status, Verification, VerifyResult
 from index.draft import DraftResult, DraftSentence, Verdict
 from index.errors import describe
@@ -37,6 +38,7 @@ def evidence_text(result: EvidenceResult) -> str:
         )
     if result.unsupported_terms:
         blocks.append("not supported by any sentence: " + ", ".join(result.unsupported_terms))
+    blocks += made_with(result.answered_with)
     return "\n\n".join(blocks) + "\n"
 
 
@@ -53,6 +55,16 @@ def _block(item: Evidence) -> str:
         for c in item.also_in
     ]
     return "\n".join(lines)
+
+
+def made_with(stamp: AnsweredWith | None) -> list[str]:
+    """The answer's last line: what it was made with (the weights' hash cut to 12 digits)."""
+    if stamp is None:
+        return []
+    return [
+        f"answered with: generation {stamp.generation} · judge {stamp.judge} · support "
+        f"weights {stamp.support_weights_sha256[:12]} · version {stamp.version}"
+    ]
 
 
 def one_line(text: str) -> str:
@@ -145,7 +157,8 @@ def draft_text(result: DraftResult) -> str:
     summary = result.summary
     counts = ", ".join(f"{getattr(summary, v)} {v}" for v in Verdict)
     lines = [marked.rstrip("\n"), "", f"{summary.checked} checked: {counts}"]
-    return "\n".join([*lines, *([""] + sources if sources else [])]) + "\n"
+    trailer = ["", *made_with(result.answered_with)] if result.answered_with else []
+    return "\n".join([*lines, *([""] + sources if sources else []), *trailer]) + "\n"
 
 
 def verification_text(result: VerifyResult) -> str:

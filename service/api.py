@@ -26,6 +26,7 @@ from werkzeug.exceptions import (
     Unauthorized,
     UnsupportedMediaType,
 )
+from werkzeug.http import quote_etag
 
 from index.ingest import parse_json
 
@@ -83,6 +84,8 @@ class Operation:
     #: A JSON request body and a JSON answer the contract shows as examples.
     body_example: Any = None
     response_example: Any = None
+    #: The view sends a weak ETag and may answer If-None-Match with 304 (the contract says so).
+    etag: bool = False
 
 
 def operation(**declared) -> Callable:
@@ -138,6 +141,18 @@ def respond(response, obj, status: int = 200, headers=None) -> Response:
     if isinstance(response, tuple):
         response = next(s for s in response if isinstance(obj, s.record))
     return Response(json.dumps(response().dump(obj)), status, headers, mimetype=JSON)
+
+
+def conditional(tag: str, make: Callable[[], Any]) -> Any:
+    """A weak validator ``tag`` for what ``make`` answers: 304 without a body when the
+    request's If-None-Match names it (so ``make`` is not run), else ``make()``'s data with the
+    ETag. Weak: the same answer made again differs in its timing."""
+    if request.if_none_match.contains_weak(tag):
+        response = Response(status=304)
+        response.set_etag(tag, weak=True)
+        response.vary.add("Accept")
+        return response
+    return make(), 200, {"ETag": quote_etag(tag, weak=True)}
 
 
 def load_body(op: Operation, query: Any) -> Any:

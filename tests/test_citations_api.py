@@ -1,10 +1,12 @@
-"""Citations over HTTP: on every evidence item, and POST /v1/citations/verify."""
+"""Citations and how an answer was made, over HTTP: POST /v1/citations/verify, the
+``answered_with`` of every evidence and check answer, and GET /v1/evidence's ETag."""
 
 from __future__ import annotations
 
 import pytest
 import requests
 
+from index.answered import answered_with
 from index.citations import MAX_CITATIONS
 from service.errors import PROBLEM_JSON
 from service.schemas.citations import VERIFY_REQUEST_EXAMPLE, VERIFY_RESPONSE_EXAMPLE
@@ -83,6 +85,71 @@ def test_verify_answers_text_one_line_a_citation(seeded_client):
     )
 
 
+# --- answered_with and the ETag --------------------------------------------------------------
+
+
+def test_every_evidence_and_check_answer_says_how_it_was_made(app, seeded_client):
+    made_with = answered_with(app.extensions["provenance.store"])
+    expected = {
+        "generation": made_with.generation,
+        "judge": "lexical",
+        "support_weights_sha256": made_with.support_weights_sha256,
+        "version": made_with.version,
+    }
+    answers = [
+        seeded_client.get("/v1/evidence", query_string={"claim": PESKOV}),
+        seeded_client.post("/v1/evidence", json={"claim": PESKOV}),
+        seeded_client.post("/v1/check", json={"text": PESKOV + "."}),
+    ]
+    assert [a.get_json()["answered_with"] for a in answers] == [expected] * 3
+    item = answers[0].get_json()["evidence"][0]
+    assert item["citation"]["compact"] == "22f7d43c8802e9ee:2:6bcfe9fc3504"
+    assert item["also_in"][0]["citation"]["compact"] == "3638292d1a5f92aa:5:37c72b72477c"
+    checked = answers[2].get_json()["sentences"][0]["evidence"][0]
+    assert checked["citation"] == item["citation"]
+
+
+def test_a_replayed_answer_is_the_same_but_for_its_time(make_app):
+    client = make_app(answer_cache=0).test_client()  # each answer made afresh
+    client.post(
+        "/v1/articles", json={"id": "h1", "text": "A heron nested on the mill."}, headers=AUTH
+    )
+    first, again = (
+        client.get("/v1/evidence", query_string={"claim": "heron nested"}) for _ in range(2)
+    )
+    assert first.headers["ETag"] == again.headers["ETag"]
+    assert without_time(first.get_json()) == without_time(again.get_json())
+    assert first.get_json()["evidence"]
+
+
+def test_if_none_match_gets_a_304_until_a_write(seeded_client):
+    asked = {"query_string": {"claim": PESKOV}}
+    first = seeded_client.get("/v1/evidence", **asked)
+    tag = first.headers["ETag"]
+    assert tag.startswith('W/"') and "Accept" in first.vary
+    again = seeded_client.get("/v1/evidence", **asked, headers={"If-None-Match": tag})
+    assert (again.status_code, again.data, again.headers["ETag"]) == (304, b"", tag)
+    starred = seeded_client.get("/v1/evidence", **asked, headers={"If-None-Match": "*"})
+    assert starred.status_code == 304
+    other = seeded_client.get("/v1/evidence", **asked, headers={"If-None-Match": 'W/"nope"'})
+    assert other.status_code == 200
+    text = seeded_client.get("/v1/evidence", query_string={"claim": PESKOV, "format": "text"})
+    assert text.headers["ETag"] != tag  # another representation, another validator
+    fewer = seeded_client.get("/v1/evidence", query_string={"claim": PESKOV, "limit": 1})
+    assert fewer.headers["ETag"] != tag
+    seeded_client.post("/v1/articles", json={"text": "Unrelated rain fell."}, headers=AUTH)
+    after = seeded_client.get("/v1/evidence", **asked, headers={"If-None-Match": tag})
+    assert after.status_code == 200 and after.headers["ETag"] != tag
+    assert int(after.get_json()["answered_with"]["generation"]) > int(
+        first.get_json()["answered_with"]["generation"]
+    )
+
+
+def test_post_answers_carry_no_etag(seeded_client):
+    response = seeded_client.post("/v1/evidence", json={"claim": PESKOV})
+    assert "ETag" not in response.headers
+
+
 # --- the editor's scenario over real HTTP ------------------------------------------------------
 
 ARTICLES = {
@@ -151,5 +218,10 @@ def test_an_editor_cites_then_verifies_after_edits_and_a_deletion(tmp_path):
         ]
         assert [r.status_code for r in refused] == [413, 415, 415]
         assert all(r.headers["Content-Type"] == PROBLEM_JSON for r in refused)
+        # Each worker makes the answer afresh: the same answer, validator and all.
+        asked = {"params": {"claim": CLAIMS["vote-1"]}, "timeout": 30}
+        replies = [requests.get(f"{url}/v1/evidence", **asked) for _ in range(6)]
+        assert len({r.headers["ETag"] for r in replies}) == 1
+        assert all(without_time(r.json()) == without_time(replies[0].json()) for r in replies)
     finally:
         stop_server(server)

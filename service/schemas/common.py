@@ -3,8 +3,8 @@
 The base query-string and body schemas, the field types (:class:`Int`, :class:`Day`, ruled
 text), ``?format=`` (:class:`FormatSchema`), the shared date range and its article filter, the
 evidence item (:class:`EvidenceSchema`, its article, copies, context, covers and citation:
-/v1/evidence and /v1/check both answer it) and application/problem+json
-(:class:`ProblemSchema`).
+/v1/evidence and /v1/check both answer it), what an answer is made with
+(:class:`AnsweredWithSchema`) and application/problem+json (:class:`ProblemSchema`).
 
 Together with the resource modules beside it (``evidence``, ``drafts``, ``articles``,
 ``operations``), the single source of openapi.yaml.
@@ -180,6 +180,45 @@ def citation_field() -> fields.Nested:
         "Where the sentence sits and its sha256, to cite it and to check later "
         "(POST /v1/citations/verify) that the archive still says it.",
         citation_example(),
+    )
+
+
+class AnsweredWithSchema(Schema):
+    generation = fields.Str(
+        required=True,
+        metadata={
+            "description": "The archive's generation, which every committed write changes "
+            "(Whoosh: the index generation; OpenSearch: the cluster's generation document)."
+        },
+    )
+    judge = fields.Str(
+        required=True,
+        metadata={
+            "description": "`lexical`, or `verifier:<sha256 of the verifier's model file>`.",
+            "pattern": "^(lexical|verifier:[0-9a-f]{64})$",
+        },
+    )
+    support_weights_sha256 = fields.Str(
+        required=True,
+        metadata={**SHA256, "description": "sha256 of the support model's weights file in use."},
+    )
+    version = fields.Str(required=True, metadata={"description": "The service's version."})
+
+
+def answered_with_field() -> fields.Nested:
+    """An answer's ``answered_with``."""
+    return part(
+        AnsweredWithSchema,
+        "How the answer was made: asked again with the same values, it is the same answer but "
+        "for took_ms (GET answers: the ETag says so).",
+        {
+            "generation": "1",
+            "judge": "lexical",
+            "support_weights_sha256": (
+                "5427cdfa65990ca7a7e4cb109fa61357b8f709fe7a64c62e97fd4d427a73a336"
+            ),
+            "version": "0.1.0",
+        },
     )
 
 
