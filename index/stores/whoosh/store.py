@@ -74,8 +74,11 @@ class Snapshot:
         return Retrieval(self.searcher)
 
     @property
-    def generation(self) -> int | None:
-        return self.searcher.reader().generation()
+    def generation(self) -> int:
+        """The index generation searched; 0 for an index without segments (never written, or
+        emptied), whose reader states none."""
+        found = self.searcher.reader().generation()
+        return 0 if found is None else found
 
     def candidates(
         self, terms: Sequence[str], where: ArticleFilter, limit: int
@@ -153,7 +156,7 @@ class Store:
         """The current snapshot's Whoosh searcher (for this backend's own tools and tests)."""
         return self.snapshot().searcher
 
-    def generation(self) -> int | None:
+    def generation(self) -> int:
         """The index generation searched now: every commit, by any process, starts a new one."""
         return self.snapshot().generation
 
