@@ -4,6 +4,7 @@ changed or is gone; the command line verifies a file of them."""
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import unicodedata
 from dataclasses import asdict
@@ -266,6 +267,14 @@ def test_cite_verify_exits_1_when_one_does_not_hold(seeded, tmp_path, provenance
     done = provenance("cite", "verify", str(lines), index_dir=seeded.path)
     assert done.returncode == 1
     assert done.stdout == f"holds    {held['compact']}\ngone     {other['compact']}\n"
+
+
+def test_cite_verify_reads_standard_input(seeded, provenance, monkeypatch):
+    held, _ = seeded_citations(seeded)
+    seeded.close()
+    monkeypatch.setattr("sys.stdin", io.StringIO(json.dumps([held["compact"]])))
+    done = provenance("cite", "verify", "-", index_dir=seeded.path)
+    assert (done.returncode, done.stdout) == (0, f"holds    {held['compact']}\n")
 
 
 @pytest.mark.parametrize(
