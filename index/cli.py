@@ -1,4 +1,5 @@
-"""The ``provenance`` command: ingest, search, check, stats, embed, reindex, sweep and serve.
+"""The ``provenance`` command: ingest, search, check, cite, stats, embed, reindex, sweep and
+serve.
 
 Benchmarks and evaluations are the lab's (``python -m lab``), not the product's.
 """
@@ -14,12 +15,13 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from index.citations import verify_citations
 from index.draft import DraftQuery, check_draft
 from index.errors import IndexBusy, ProvenanceError
 from index.evidence import EvidenceQuery, find_evidence
 from index.ingest import count_inputs, ingest_paths
 from index.records import ASKED_STANCES, Stance
-from index.render import draft_text, evidence_text
+from index.render import draft_text, evidence_text, verification_text
 from index.stores.base import SWEEP_GRACE, ArticleStore
 from index.stores.open import BACKENDS, copy_archive, embed_archive, open_store
 from index.stores.opensearch.settings import OpenSearchSettings
@@ -28,7 +30,8 @@ from index.stores.whoosh.store import Store
 DEFAULT_INDEX = os.environ.get("PROVENANCE_INDEX_DIR", "var/index")
 #: sysexits' EX_TEMPFAIL: the index was busy, trying again later may succeed.
 EXIT_BUSY = 75
-#: ``check``: a checked sentence is not supported (1), or the draft could not be checked (2).
+#: ``check``: a checked sentence is not supported (1), or the draft could not be checked (2);
+#: ``cite verify``: a citation does not hold (1), or the citations could not be read (2).
 EXIT_NOT_SUPPORTED, EXIT_CHECK_FAILED = 1, 2
 
 
@@ -87,6 +90,22 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--limit", type=int, default=DraftQuery.limit, help="sources a sentence")
     check.add_argument("--json", action="store_true", help="print the API's JSON")
     check.set_defaults(run=cmd_check)
+
+    cite = sub.add_parser("cite", help="check citations an answer gave")
+    cite_sub = cite.add_subparsers(dest="cite_command", required=True)
+    verify = cite_sub.add_parser(
+        "verify",
+        help="whether the archive still says what each citation cites; exit status 0 when "
+        "every one holds, 1 when one does not, 2 on error (unreadable input, a malformed "
+        "citation)",
+    )
+    verify.add_argument(
+        "citations",
+        help="a file, or - for standard input: JSON (a list of citations, or "
+        '{"citations": [...]}) or one compact citation a line',
+    )
+    verify.add_argument("--json", action="store_true", help="print the API's JSON")
+    verify.set_defaults(run=cmd_cite_verify)
 
     stats = sub.add_parser("stats", help="index document counts")
     stats.set_defaults(run=cmd_stats)
@@ -180,6 +199,42 @@ def cmd_check(args: argparse.Namespace) -> int:
     else:
         print(draft_text(result), end="")
     return 0 if result.all_supported else EXIT_NOT_SUPPORTED
+
+
+def cmd_cite_verify(args: argparse.Namespace) -> int:
+    """Print each citation's verification, one line each (or the API's JSON); exit 0 when all
+    hold, 1 when one does not, 2 when the input cannot be read or holds a malformed one."""
+    try:
+        text = sys.stdin.read() if args.citations == "-" else Path(args.citations).read_text()
+        entries = read_citations(text)
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_CHECK_FAILED
+    result = verify_citations(_store(args), entries)
+    if args.json:
+        print(json.dumps(asdict(result), indent=2, ensure_ascii=False))
+    else:
+        print(verification_text(result), end="")
+    if result.summary.invalid:
+        return EXIT_CHECK_FAILED
+    return 0 if result.all_hold else EXIT_NOT_SUPPORTED
+
+
+def read_citations(text: str) -> list[object]:
+    """Citations from a file: JSON (a list, or ``{"citations": [...]}``) or one compact
+    citation a line (blank lines skipped); raises ValueError when there are none."""
+    if text.lstrip()[:1] in ("[", "{"):
+        data = json.loads(text)
+        if isinstance(data, dict) and set(data) == {"citations"}:
+            data = data["citations"]
+        if not isinstance(data, list):
+            raise ValueError('expected a JSON list of citations, or {"citations": [...]}')
+        entries = data
+    else:
+        entries = [line.strip() for line in text.splitlines() if line.strip()]
+    if not entries:
+        raise ValueError("no citation to verify")
+    return entries
 
 
 def cmd_stats(args: argparse.Namespace) -> int:

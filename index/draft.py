@@ -13,6 +13,7 @@ import time
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from index.answered import AnsweredWith, answered_with
 from index.errors import DraftTooLong, InvalidDraft
 from index.evidence import (
     Evidence,
@@ -121,12 +122,14 @@ class DraftSummary:
 
 @dataclass(frozen=True)
 class DraftResult:
-    """The draft as sent, every sentence of it in order, the counts and the time taken."""
+    """The draft as sent, every sentence of it in order, the counts, the time taken and what
+    the answer is made with."""
 
     text: str
     sentences: list[DraftSentence]
     summary: DraftSummary
     took_ms: float
+    answered_with: AnsweredWith | None = None
 
     @property
     def all_supported(self) -> bool:
@@ -150,6 +153,7 @@ def check_draft(
     """Every sentence of the draft, each checkable one judged against one snapshot."""
     started = time.perf_counter()
     segments = segment_draft(query.text, limits)
+    made_with = answered_with(store)
     snapshot = store.snapshot()
     articles: dict[str, StoredArticle] = {}  # read once for all the draft's evidence
     checked = [s for s in segments if not s.reason]
@@ -173,6 +177,7 @@ def check_draft(
         sentences=sentences,
         summary=DraftSummary.of(sentences),
         took_ms=round((time.perf_counter() - started) * 1000, 2),
+        answered_with=made_with,
     )
 
 

@@ -47,3 +47,11 @@ class InvalidDraft(ProvenanceError):
 
 class DraftTooLong(ProvenanceError):
     """A draft to check is over the characters or sentences one check takes."""
+
+
+class InvalidCitation(ProvenanceError):
+    """A citation to verify is malformed; ``errors`` maps field names to messages."""
+
+    def __init__(self, errors: dict[str, list[str]]):
+        super().__init__(describe(errors))
+        self.errors = errors

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from index.answered import AnsweredWith, answered_with
+from index.citations import Citation, cite
 from index.judging import verifier as verifiers
 from index.judging.claims import Claim, analyse_claim
 from index.judging.explain import Cover, covers, explain, highlights, matched_words
@@ -63,6 +65,7 @@ class Copy:
     published: str | None
     url: str | None
     sentence_index: int
+    citation: Citation
 
 
 @dataclass(frozen=True)
@@ -91,6 +94,7 @@ class Evidence:
     corroboration: int
     covers: list[Cover]
     explanation: str
+    citation: Citation
 
 
 @dataclass(frozen=True)
@@ -110,6 +114,7 @@ class EvidenceResult:
     evidence: list[Evidence]
     unsupported_terms: list[str]
     parts: list[ClaimPart] = field(default_factory=list)
+    answered_with: AnsweredWith | None = None
 
 
 @dataclass
@@ -125,9 +130,13 @@ class Judged:
         return self.hit.article.published or "9999"
 
 
-def find_evidence(store: ArticleStore, query: EvidenceQuery) -> EvidenceResult:
-    """Every sentence in the archive that supports the claim, best first (SPEC §3-§4)."""
+def find_evidence(
+    store: ArticleStore, query: EvidenceQuery, made_with: AnsweredWith | None = None
+) -> EvidenceResult:
+    """Every sentence in the archive that supports the claim, best first (SPEC §3-§4);
+    ``made_with``: what the answer is made with, when the caller has read it already."""
     started = time.perf_counter()
+    made_with = made_with or answered_with(store)
     claim = analyse_claim(query.claim)
     snapshot = store.snapshot()  # one view for candidates and their articles
     judged = judge_candidates(snapshot, claim, query, store.encoder)
@@ -146,6 +155,7 @@ def find_evidence(store: ArticleStore, query: EvidenceQuery) -> EvidenceResult:
         evidence=evidence,
         unsupported_terms=unsupported_words(claim, [j for g in groups for j in g]),
         parts=claim_parts_supported(claim, supporting, snapshot),
+        answered_with=made_with,
     )
 
 
@@ -224,9 +234,7 @@ def _judged_by_rules(
         """The sentence before a hit that refers back to it (its article read once)."""
         if hit.index == 0 or not refers_back(hit.text):
             return None
-        if hit.article.id not in articles:
-            articles[hit.article.id] = snapshot.article(hit.article.id)
-        return articles[hit.article.id].sentences[hit.index - 1].text
+        return stored_article(hit.article.id, snapshot, articles).sentences[hit.index - 1].text
 
     judged = [
         _judge(claim, h, idf, h.score / best, before(h), sim)
@@ -361,8 +369,7 @@ def evidence_item(
     copies = sorted(group, key=lambda j: (j.published_key, -j.judgement.score))
     lead = copies[0]
     hit = lead.hit
-    stored = articles.get(hit.article.id) or snapshot.article(hit.article.id)
-    articles[hit.article.id] = stored
+    stored = stored_article(hit.article.id, snapshot, articles)
     index = hit.index
     texts = [s.text for s in stored.sentences]
     start, end = hit.span
@@ -384,14 +391,27 @@ def evidence_item(
         attribution=attribute(
             lead.view.text, texts[:index], texts[index + 1 : index + 3], [s for s, _ in marked]
         ),
-        also_in=[_copy(j) for j in copies[1:]],
+        also_in=[
+            _copy(j, stored_article(j.hit.article.id, snapshot, articles)) for j in copies[1:]
+        ],
         corroboration=len({j.hit.article.source or j.hit.article.id for j in group}),
         covers=covers(claim, lead.judgement.matches),
         explanation=explain(claim, best.judgement),
+        citation=cite(stored, index),
     )
 
 
-def _copy(j: Judged) -> Copy:
+def stored_article(
+    article_id: str, snapshot: Snapshot, articles: dict[str, StoredArticle]
+) -> StoredArticle:
+    """The article as stored on ``snapshot``, read once per answer (``articles`` holds those
+    read so far, by id)."""
+    if article_id not in articles:
+        articles[article_id] = snapshot.article(article_id)
+    return articles[article_id]
+
+
+def _copy(j: Judged, stored: StoredArticle) -> Copy:
     article = j.hit.article
     return Copy(
         sentence=j.view.text,
@@ -400,6 +420,7 @@ def _copy(j: Judged) -> Copy:
         published=article.published,
         url=article.url,
         sentence_index=j.hit.index,
+        citation=cite(stored, j.hit.index),
     )
 
 

@@ -6,8 +6,10 @@ the CLI read the same objects whichever backend holds the archive.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cached_property
 
 from index.text.articles import Article
 from index.text.provenance import Attribution
@@ -44,6 +46,15 @@ class StoredArticle:
     article: Article
     sentences: list[Sentence]
     content_hash: str
+
+    @cached_property
+    def text_sha256(self) -> str:
+        """The sha256 of the stored article text (UTF-8), hex: what a citation seals.
+
+        ``content_hash`` covers the metadata too (a corrected title changes it), so it cannot
+        say whether the text a citation points into is still the same.
+        """
+        return hashlib.sha256(self.article.text.encode("utf-8")).hexdigest()
 
 
 @dataclass(frozen=True)

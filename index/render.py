@@ -9,7 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from index.answered import AnsweredWith
+from index.citations import Status, Verification, VerifyResult
 from index.draft import DraftResult, DraftSentence, Verdict
+from index.errors import describe
 from index.evidence import Evidence, EvidenceResult
 from index.judging.model import SUPPORTS
 
@@ -35,6 +38,7 @@ def evidence_text(result: EvidenceResult) -> str:
         )
     if result.unsupported_terms:
         blocks.append("not supported by any sentence: " + ", ".join(result.unsupported_terms))
+    blocks += made_with(result.answered_with)
     return "\n\n".join(blocks) + "\n"
 
 
@@ -45,8 +49,22 @@ def _block(item: Evidence) -> str:
     if item.attribution and item.attribution.speaker:
         lines.append(f"  said by: {item.attribution.speaker}")
     lines.append(f"  why: {item.explanation}")
-    lines += [f"  also in: {origin(c.published, c.source, c.url)}" for c in item.also_in]
+    lines.append(f"  cite: {item.citation.compact}")
+    lines += [
+        f"  also in: {origin(c.published, c.source, c.url)} · cite {c.citation.compact}"
+        for c in item.also_in
+    ]
     return "\n".join(lines)
+
+
+def made_with(stamp: AnsweredWith | None) -> list[str]:
+    """The answer's last line: what it was made with (the weights' hash cut to 12 digits)."""
+    if stamp is None:
+        return []
+    return [
+        f"answered with: generation {stamp.generation} · judge {stamp.judge} · support "
+        f"weights {stamp.support_weights_sha256[:12]} · version {stamp.version}"
+    ]
 
 
 def one_line(text: str) -> str:
@@ -132,10 +150,39 @@ def draft_text(result: DraftResult) -> str:
     )
     sources = [
         f"[{n}] {origin(e.article.published, e.article.source, e.article.url)} · "
-        f"{'' if e.stance == SUPPORTS else f'{e.stance}: '}{one_line(e.sentence)}"
+        f"{'' if e.stance == SUPPORTS else f'{e.stance}: '}{one_line(e.sentence)}\n"
+        f"    cite: {e.citation.compact}"
         for n, e in enumerate(laid.sources, 1)
     ]
     summary = result.summary
     counts = ", ".join(f"{getattr(summary, v)} {v}" for v in Verdict)
     lines = [marked.rstrip("\n"), "", f"{summary.checked} checked: {counts}"]
-    return "\n".join([*lines, *([""] + sources if sources else [])]) + "\n"
+    trailer = ["", *made_with(result.answered_with)] if result.answered_with else []
+    return "\n".join([*lines, *([""] + sources if sources else []), *trailer]) + "\n"
+
+
+def verification_text(result: VerifyResult) -> str:
+    """One line per citation, in the order sent, with its status and what is there now.
+
+    ``moved``: where; ``changed``: the closest sentence and its similarity (see
+    :func:`verification_line`)."""
+    return "".join(verification_line(n, v) + "\n" for n, v in enumerate(result.results, 1))
+
+
+def verification_line(n: int, v: Verification) -> str:
+    """``holds  <compact>``, ``moved  <compact> -> <compact now> [start, end)``, ``changed
+    <compact> -> closest <compact> (similarity 0.71): …`` (without the cited text: ``-> in its
+    place <compact>: …``), ``gone  <compact>``, or ``invalid  #n: what is wrong``."""
+    if v.status == Status.INVALID:
+        return f"invalid  #{n}: {describe(v.problem.errors)}"
+    line = f"{v.status:<8} {v.cited}"
+    now = v.citation
+    if v.status == Status.MOVED:
+        line += f" -> {now.compact} [{now.offsets[0]}, {now.offsets[1]})"
+    elif v.status == Status.CHANGED and now is not None:
+        if v.similarity is None:
+            line += f" -> in its place {now.compact}: {one_line(v.sentence)}"
+        else:
+            line += f" -> closest {now.compact} (similarity {v.similarity:.2f}): "
+            line += one_line(v.sentence)
+    return line

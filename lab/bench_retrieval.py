@@ -11,14 +11,16 @@ the source in the judged pool and in the default answer. Speed is never shown wi
 
 Beside them, the draft check (``index.draft.check_draft``, POST /v1/check): drafts of
 DRAFT_SENTENCES claims, each a paragraph, their p50 on one worker, and their CPU against that
-of the same claims asked one by one of ``find_evidence``.
+of the same claims asked one by one of ``find_evidence``; and citations (lab/bench_citations.py):
+verifying a full request of them on one worker, and what citing adds to an answer.
 
 With ``--workdir`` the built Whoosh indexes are kept there and reused by later runs (the row then
 says "reused" instead of an ingest rate).
 
 This module holds the engines and the run over the sizes: the claims and the measures are in
-lab/bench_measure.py, the draft check in lab/bench_draft.py, the table and the figure in
-lab/bench_report.py, the HTTP run in lab/bench_http.py, the corpus reader in lab/data.py.
+lab/bench_measure.py, the draft check in lab/bench_draft.py, citations in
+lab/bench_citations.py, the table and the figure in lab/bench_report.py, the HTTP run in
+lab/bench_http.py, the corpus reader in lab/data.py.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ from index.records import ArticleFilter
 from index.stores.base import ArticleStore
 from index.stores.whoosh.search import Retrieval
 from index.stores.whoosh.store import Store
+from lab.bench_citations import CitationFigures, bench_citations, format_citations
 from lab.bench_draft import DraftFigures, bench_drafts, format_drafts
 from lab.bench_measure import cpu_seconds, dir_mb, make_claims, peak_rss_mb, share_found, timed
 from lab.bench_report import Row, format_rows, plot
@@ -253,9 +256,10 @@ def bench_size(
     workdir: Path,
     opensearch: str | None = None,
     semantic: bool = False,
-) -> tuple[list[Row], DraftFigures]:
+) -> tuple[list[Row], DraftFigures, CitationFigures]:
     """Build every engine at ``size`` sentences and run the same claims on each (ours in
-    semantic mode too, with ``semantic``), and check drafts of such claims on ours."""
+    semantic mode too, with ``semantic``), check drafts of such claims on ours, and verify
+    citations on it."""
     corpus = load_corpus(corpus_path, size)
     claims = make_claims(corpus.sentences, queries)
     texts = [c.text for c in claims]
@@ -291,6 +295,7 @@ def bench_size(
         *backend_rows("ours", store, (build, cpu), size_mb, texts, reference, sources, n),
     ]
     drafts = bench_drafts(store, corpus.sentences, n)
+    citations = bench_citations(store, corpus.articles, texts, n)
     store.close()
     if semantic:
         path = workdir / f"whoosh-semantic-{len(corpus.sentences)}"
@@ -323,7 +328,7 @@ def bench_size(
                 share_found(answers, sources),
             )
         )
-    return rows, drafts
+    return rows, drafts, citations
 
 
 def run(
@@ -352,10 +357,16 @@ def run(
         workdir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="provenance-bench-", dir=workdir) as tmp:
         for size in sizes:
-            size_rows, drafts = bench_size(
+            size_rows, drafts, citations = bench_size(
                 corpus_path, size, queries, workdir if keep else Path(tmp), opensearch, semantic
             )
-            print(format_rows(size_rows), format_drafts(drafts), sep="\n\n", flush=True)
+            print(
+                format_rows(size_rows),
+                format_drafts(drafts),
+                format_citations(citations),
+                sep="\n\n",
+                flush=True,
+            )
             rows.extend(size_rows)
     if plot_to is not None:
         plot(rows, plot_to)

@@ -1,7 +1,7 @@
 """The HTTP layer: validates requests, calls the index library, serialises results.
 
 ``create_app`` (here) builds the app; one blueprint per resource (``evidence``, ``check``,
-``articles``, ``health``, ``web``); ``schemas`` is the single source of the contract
+``citations``, ``articles``, ``health``, ``web``); ``schemas`` is the single source of the contract
 (``openapi`` renders it); ``api`` declares each view's schemas and access; ``errors`` turns
 every failure into problem+json; ``config`` reads the environment; ``stores`` opens the
 backend; ``answers`` caches answers per index generation; ``observability`` serves metrics and
@@ -26,7 +26,7 @@ def create_app(config: Config | None = None) -> Flask:
 
     from index.judging import verifier
 
-    from . import articles, check, evidence, health, web
+    from . import articles, check, citations, evidence, health, web
     from .errors import register_error_handlers
     from .observability import register_observability
     from .stores import init_store
@@ -41,6 +41,6 @@ def create_app(config: Config | None = None) -> Flask:
     init_store(app)
     register_error_handlers(app)
     register_observability(app)
-    for blueprint in (evidence.bp, check.bp, articles.bp, health.bp, web.bp):
+    for blueprint in (evidence.bp, check.bp, citations.bp, articles.bp, health.bp, web.bp):
         app.register_blueprint(blueprint)
     return app

@@ -1,4 +1,5 @@
-"""A per-worker cache of evidence answers, keyed by the query and the index generation.
+"""A per-worker cache of evidence answers, keyed by the query and what answers it is made
+with (the index generation first), and the validator (ETag) of an answer.
 
 Every commit, by any process, starts a new index generation, so an answer is never served
 once a write could have changed it: a new article is found and a deleted one is gone at once.
@@ -6,13 +7,23 @@ once a write could have changed it: a new article is found and a deleted one is 
 
 from __future__ import annotations
 
+import hashlib
+import json
 import threading
 import time
 from collections import OrderedDict
-from dataclasses import replace
+from dataclasses import asdict, replace
 
+from index.answered import AnsweredWith, answered_with
 from index.evidence import EvidenceQuery, EvidenceResult, find_evidence
 from index.stores.whoosh.store import Store
+
+
+def answer_etag(made_with: AnsweredWith, query: EvidenceQuery, as_text: bool) -> str:
+    """The validator of an answer: what it is made with, the question as loaded (defaults
+    filled in) and the representation; the same for every worker that answers it."""
+    asked = [asdict(made_with), asdict(query), "text" if as_text else "json"]
+    return hashlib.sha256(json.dumps(asked, sort_keys=True).encode()).hexdigest()[:32]
 
 
 class AnswerCache:
@@ -23,19 +34,23 @@ class AnswerCache:
         self._answers: OrderedDict[tuple, EvidenceResult] = OrderedDict()
         self._lock = threading.Lock()
 
-    def answer(self, store: Store, query: EvidenceQuery) -> EvidenceResult:
-        """``find_evidence(store, query)``, from the cache when the index has not changed."""
+    def answer(
+        self, store: Store, query: EvidenceQuery, made_with: AnsweredWith | None = None
+    ) -> EvidenceResult:
+        """``find_evidence(store, query)``, from the cache when the index has not changed
+        (``made_with``: what answers are made with now, when the caller has read it)."""
         started = time.perf_counter()
-        key = (query, store.generation())
+        made_with = made_with or answered_with(store)
+        key = (query, made_with)
         with self._lock:
             found = self._answers.get(key)
             if found is not None:
                 self._answers.move_to_end(key)
         if found is not None:
             return replace(found, took_ms=round((time.perf_counter() - started) * 1000, 2))
-        result = find_evidence(store, query)
+        result = find_evidence(store, query, made_with)
         # Kept only if no commit landed meanwhile: the answer may come from the newer snapshot.
-        if self.size and store.generation() == key[1]:
+        if self.size and str(store.generation()) == made_with.generation:
             with self._lock:
                 self._answers[key] = result
                 while len(self._answers) > self.size:

@@ -26,6 +26,7 @@ from werkzeug.exceptions import (
     Unauthorized,
     UnsupportedMediaType,
 )
+from werkzeug.http import quote_etag
 
 from index.ingest import parse_json
 
@@ -49,9 +50,10 @@ class Tag:
 EVIDENCE = Tag("evidence", "Find the sentences in the archive that support or refute a claim.")
 ARTICLES = Tag("articles", "Add, replace, read, list and delete the archive's articles.")
 DRAFTS = Tag("drafts", "Check a whole draft: every sentence marked with what the archive says.")
+CITATIONS = Tag("citations", "Check later that the archive still says what an answer cited.")
 OPERATIONS = Tag("operations", "Probes and metrics for orchestrators and monitoring.")
 #: Every tag, in the order the contract lists them (and Swagger UI shows them).
-TAGS = (EVIDENCE, DRAFTS, ARTICLES, OPERATIONS)
+TAGS = (EVIDENCE, DRAFTS, CITATIONS, ARTICLES, OPERATIONS)
 
 
 class Resource(Blueprint):
@@ -79,6 +81,11 @@ class Operation:
     loaders: Mapping[str, Callable[[Any], Any]] | None = None
     #: What a text/plain body holds, as the contract says it.
     text_body: str = "A raw article as found in seeds/."
+    #: A JSON request body and a JSON answer the contract shows as examples.
+    body_example: Any = None
+    response_example: Any = None
+    #: The view sends a weak ETag and may answer If-None-Match with 304 (the contract says so).
+    etag: bool = False
 
 
 def operation(**declared) -> Callable:
@@ -134,6 +141,18 @@ def respond(response, obj, status: int = 200, headers=None) -> Response:
     if isinstance(response, tuple):
         response = next(s for s in response if isinstance(obj, s.record))
     return Response(json.dumps(response().dump(obj)), status, headers, mimetype=JSON)
+
+
+def conditional(tag: str, make: Callable[[], Any]) -> Any:
+    """A weak validator ``tag`` for what ``make`` answers: 304 without a body when the
+    request's If-None-Match names it (so ``make`` is not run), else ``make()``'s data with the
+    ETag. Weak: the same answer made again differs in its timing."""
+    if request.if_none_match.contains_weak(tag):
+        response = Response(status=304)
+        response.set_etag(tag, weak=True)
+        response.vary.add("Accept")
+        return response
+    return make(), 200, {"ETag": quote_etag(tag, weak=True)}
 
 
 def load_body(op: Operation, query: Any) -> Any:

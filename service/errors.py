@@ -42,6 +42,13 @@ class TooManyArticles(HTTPException):
     description = "The request holds more articles than this service takes at once."
 
 
+class TooManyCitations(HTTPException):
+    """A verify request holds more citations than one request may."""
+
+    code = 413
+    description = "The request holds more citations than this service verifies at once."
+
+
 def problem_body(
     status: int, title: str, detail: str | None = None, errors: dict | None = None
 ) -> dict:

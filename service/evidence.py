@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from index.answered import answered_with
 from index.evidence import EvidenceQuery, EvidenceResult
 from index.render import evidence_text
 
-from .api import EVIDENCE, Resource, operation
+from .answers import answer_etag
+from .api import EVIDENCE, Resource, conditional, operation, wants_text
 from .schemas.evidence import EvidenceBodySchema, EvidenceQuerySchema, EvidenceResultSchema
 from .stores import answers, store
 
@@ -14,11 +16,17 @@ bp = Resource("evidence", __name__, tag=EVIDENCE)
 
 @bp.get("/v1/evidence")
 @operation(
-    query=EvidenceQuerySchema, response=EvidenceResultSchema, errors=(422,), text=evidence_text
+    query=EvidenceQuerySchema,
+    response=EvidenceResultSchema,
+    errors=(422,),
+    text=evidence_text,
+    etag=True,
 )
-def get_evidence(query: EvidenceQuery) -> EvidenceResult:
+def get_evidence(query: EvidenceQuery):
     """Supporting sentences for a claim, with source, date and URL."""
-    return answers().answer(store(), query)
+    made_with = answered_with(store())
+    tag = answer_etag(made_with, query, wants_text())
+    return conditional(tag, lambda: answers().answer(store(), query, made_with))
 
 
 @bp.post("/v1/evidence")

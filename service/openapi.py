@@ -26,6 +26,7 @@ STATUS_TEXT = {
     200: "OK",
     201: "Created",
     204: "No Content",
+    304: "Not Modified",
     400: "Bad Request",
     401: "Unauthorized",
     403: "Forbidden",
@@ -40,6 +41,14 @@ STATUS_TEXT = {
 SPEC_FILE = Path(__file__).resolve().parent.parent / "openapi.yaml"
 #: Statuses whose description says more than their name.
 DESCRIPTIONS = {414: f"URI Too Long. {LINE_TOO_LONG}"}
+NOT_MODIFIED = "Not Modified: the answer If-None-Match names is still the answer (no body is sent)."
+IF_NONE_MATCH = {
+    "in": "header",
+    "name": "If-None-Match",
+    "required": False,
+    "description": "ETags of answers held: when one is still the answer, a 304 without a body.",
+    "schema": {"type": "string"},
+}
 
 
 def build_spec(app: Flask) -> APISpec:
@@ -59,6 +68,15 @@ def build_spec(app: Flask) -> APISpec:
             "description": "The client's X-Request-ID when sane, else one made for this request.",
             "required": True,
             "schema": {"type": "string"},
+        },
+    )
+    spec.components.header(
+        "ETag",
+        {
+            "description": "A weak validator of the answer: the same while the archive "
+            "generation, the judge, the support weights, the version and the request are.",
+            "required": True,
+            "schema": {"type": "string", "pattern": '^W/"[0-9a-f]{32}"$'},
         },
     )
     spec.components.header(
@@ -124,10 +142,15 @@ def _operation(view, op: Operation, tag: Tag, path_params: list[dict], config: C
     }
     if op.query is not None:
         doc["parameters"].append({"in": "query", "schema": op.query})
+    if op.etag:
+        doc["parameters"].append(IF_NONE_MATCH)
+        doc["responses"]["304"] = {"description": NOT_MODIFIED}
     if op.text is not None:
         doc["parameters"].append({"in": "query", "schema": FormatSchema})
     if op.body is not None:
         doc["requestBody"] = {"required": True, "content": _body_content(op, config)}
+        if op.body_example is not None:
+            doc["requestBody"]["content"][JSON]["example"] = op.body_example
     if op.access == WRITE:
         doc["security"] = [{"bearer": []}]
     # Any request line can be too long (service/workers.py answers it before the app).
@@ -144,6 +167,8 @@ def _operation(view, op: Operation, tag: Tag, path_params: list[dict], config: C
         response["headers"] = {REQUEST_ID: "RequestId"}
         if status == "503":
             response["headers"]["Retry-After"] = "RetryAfter"
+        if op.etag and status in ("200", "304"):
+            response["headers"]["ETag"] = "ETag"
     return doc
 
 
@@ -156,6 +181,8 @@ def _success(op: Operation) -> dict:
     else:
         schema = op.response
     content = {JSON: {"schema": schema}}
+    if op.response_example is not None:
+        content[JSON]["example"] = op.response_example
     if op.text is not None:
         summary = (op.text.__doc__ or "").strip().splitlines()[0]
         content[TEXT] = {"schema": {"type": "string", "description": summary}}

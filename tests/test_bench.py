@@ -89,6 +89,21 @@ def test_bench_prints_speed_beside_recall_and_reuses_a_kept_index(tmp_path):
         assert float(ratio) > 0
         assert 0 < float(found) <= 1 and 0 < float(singles_found) <= 1
 
+    verified = re.findall(
+        r"^verify 1,000 citations at [\d,]+ sentences, one worker: p50 (\d+) ms, max (\d+) ms "
+        r"\(([\d,]+) articles read, ([\d,]+) hold\)\n"
+        r"citing and answered_with in an answer: p50 ([\d.]+) ms, p99 ([\d.]+) ms, against "
+        r"the answer's p50 ([\d.]+) ms: ([\d.]+)% of it$",
+        first.stdout,
+        re.M,
+    )
+    assert len(verified) == 2  # below each size's table
+    for p50, top, articles, holding, citing, citing_p99, answer, share in verified:
+        assert 0 < int(p50) <= int(top) and 0 < int(articles) <= 40  # each read once
+        assert holding == "1,000"  # nothing changed since they were cited
+        assert 0 <= float(citing) <= float(citing_p99) and float(answer) > 0
+        assert 0 <= float(share) < 100
+
     again = run_lab(*args, "--workdir", str(tmp_path / "work"))
     assert again.returncode == 0, again.stderr
     assert [r[2] for r in table_rows(again.stdout)][:3] == ["reused"] * 3

@@ -47,8 +47,9 @@ def test_every_operation_is_grouped_under_a_described_tag(client):
     assert tagged["delete", "/v1/articles/{article_id}"] == ["articles"]
     assert tagged["get", "/healthz"] == tagged["get", "/metrics"] == ["operations"]
     assert tagged["post", "/v1/check"] == ["drafts"]
+    assert tagged["post", "/v1/citations/verify"] == ["citations"]
     described = [tag["name"] for tag in document["tags"] if tag["description"]]
-    assert described == ["evidence", "drafts", "articles", "operations"]
+    assert described == ["evidence", "drafts", "citations", "articles", "operations"]
 
 
 def test_an_operation_outside_a_tagged_blueprint_is_refused(app):

@@ -3,7 +3,10 @@
 import pytest
 import yaml
 
+from index.answered import package_version
 from index.evidence import EvidenceQuery, find_evidence
+from index.judging.model import weights_file
+from index.models.runtime import file_sha256
 from index.render import evidence_text, highlighted, safe_link
 from index.text.articles import article_from_mapping
 
@@ -23,9 +26,14 @@ def test_a_block_is_origin_then_sentence_then_copies(seeded):
         '  "This is undeniable and non-negotiable," he said during a daily briefing.',
         "  said by: Dmitry Peskov",
         "  why: States 3 of 5 claim words (2 as written, 1 through the speaker).",
-        "  also in: 2025-02-27 · unknown source · no URL",
+        "  cite: 22f7d43c8802e9ee:2:6bcfe9fc3504",
+        "  also in: 2025-02-27 · unknown source · no URL · cite 3638292d1a5f92aa:5:37c72b72477c",
     ]
-    assert blocks[-1] == "not supported by any sentence: regions\n"
+    assert blocks[-2] == "not supported by any sentence: regions"
+    assert blocks[-1] == (
+        f"answered with: generation {seeded.generation()} · judge lexical · support weights "
+        f"{file_sha256(weights_file(False))[:12]} · version {package_version()}\n"
+    )
 
 
 def test_unknown_metadata_is_named_not_left_blank(store):
@@ -43,7 +51,7 @@ def test_a_long_claim_names_the_parts_no_sentence_supports(seeded):
         "European partners could offer over the coming years."
     )
     blocks = evidence_text(find_evidence(seeded, EvidenceQuery(claim))).split("\n\n")
-    assert blocks[-2] == (
+    assert blocks[-3] == (
         "claim parts no sentence supports: while officials in Brussels kept discussing which "
         "security guarantees European partners could offer over the coming years."
     )
@@ -51,9 +59,9 @@ def test_a_long_claim_names_the_parts_no_sentence_supports(seeded):
 
 def test_no_support_says_so_and_lists_the_words(seeded):
     text = evidence_text(find_evidence(seeded, EvidenceQuery("zebra\nmarmalade  quantum")))
-    assert text == (
+    assert text.startswith(
         "No sentence in the archive supports: zebra marmalade quantum\n\n"
-        "not supported by any sentence: zebra, marmalade, quantum\n"
+        "not supported by any sentence: zebra, marmalade, quantum\n\nanswered with: "
     )
 
 

@@ -6,13 +6,16 @@ on the harness's real three-node cluster.
 
 from __future__ import annotations
 
+import hashlib
 import math
 import time
 from collections import Counter
 from collections.abc import Iterator
+from dataclasses import asdict
 
 import pytest
 
+from index.citations import cite, verify_citations
 from index.errors import ArticleConflict, ArticleNotFound
 from index.judging.claims import analyse_claim
 from index.models.semantic import unpack
@@ -131,7 +134,7 @@ def test_generation_changes_with_every_write(store):
     seen.append(store.generation())
     store.delete("a001")
     seen.append(store.generation())
-    assert len(set(seen)) == 4
+    assert len(set(seen)) == 4 and None not in seen  # an answer states it (answered_with)
 
 
 def test_list_pages_through_articles_in_id_order(store):
@@ -293,6 +296,59 @@ def test_replaced_and_deleted_articles_stop_matching_at_once(store):
 def test_a_missing_article_is_not_found_in_a_snapshot(store):
     with pytest.raises(ArticleNotFound):
         store.snapshot().article("nope")
+
+
+def test_a_snapshot_reads_many_articles_at_once_leaving_out_the_unknown(store):
+    store.add_many([article(1), article(2, source="Weekly")])
+    found = store.snapshot().articles(["a002", "nope", "a001", "a002"])
+    assert sorted(found) == ["a001", "a002"]
+    assert found["a002"] == store.get("a002") and found["a001"] == store.get("a001")
+    assert store.snapshot().articles([]) == {}
+
+
+def test_the_stored_text_is_kept_as_sent_so_its_sha256_is_the_texts(store):
+    decomposed = "The cafe\u0301 owner said the zebra crossed. It was sunny."  # not NFC
+    store.add(article(1, decomposed))
+    stored = store.get("a001")
+    assert stored.article.text == decomposed
+    assert stored.text_sha256 == hashlib.sha256(decomposed.encode("utf-8")).hexdigest()
+    assert stored.text_sha256 != stored.content_hash  # that one seals the metadata too
+
+
+# --- citations checked later: the same answers on every backend -----------------------------------
+
+
+def test_citations_hold_move_change_or_go_as_the_archive_changes(store):
+    store.add_many(
+        [
+            article(1, "The zebra crossed the river. It was sunny. Rangers counted 40."),
+            article(2, "Okapis are shy. They live in the forest."),
+            article(3, "Lions slept all day. The pride woke at dusk."),
+        ]
+    )
+    snap = store.snapshot()
+    cited = [cite(snap.article("a001"), 1), cite(snap.article("a002"), 1)]
+    cited += [cite(snap.article("a003"), 0)]
+    zebra_quote = {**asdict(cite(snap.article("a001"), 2)), "sentence": "Rangers counted 40."}
+    # a001 gains a sentence before the cited one; a002's cited sentence is edited; a003 goes.
+    store.add(
+        article(1, "Breaking. The zebra crossed the river. It was sunny. Rangers counted 41."),
+        replace=True,
+    )
+    store.add(article(2, "Okapis are shy. They live in the rain forest."), replace=True)
+    store.delete("a003")
+    unchanged = cite(store.get("a001"), 1)
+    result = verify_citations(store, [asdict(c) for c in cited] + [zebra_quote, "bad"])
+    assert [v.status for v in result.results] == ["moved", "changed", "gone", "changed", "invalid"]
+    moved, edited, gone, quote, bad = result.results
+    assert (moved.citation.sentence_index, moved.sentence) == (2, "It was sunny.")
+    assert moved.citation.offsets == [39, 52] and moved.similarity == 1.0
+    assert edited.sentence == "They live in the rain forest." and edited.similarity is None
+    assert gone.citation is None and gone.cited == cited[2].compact
+    assert (quote.sentence, quote.similarity) == ("Rangers counted 41.", 0.5)
+    assert bad.problem.status == 422 and bad.citation is None
+    assert verify_citations(store, [asdict(unchanged)]).all_hold
+    assert result.generation == str(store.generation())
 
 
 # --- OpenSearch: the generation flip ------------------------------------------------------------

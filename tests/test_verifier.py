@@ -3,6 +3,7 @@ claim) pairs in one batch, decides the seeds' stances, and can be rebuilt by the
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 import subprocess
@@ -14,6 +15,7 @@ import pytest
 
 from index.evidence import EvidenceQuery, find_evidence
 from index.judging import verifier
+from index.judging.model import VERIFIER_WEIGHTS_FILE
 from index.judging.verifier import (
     CONTRADICTION,
     ENTAILMENT,
@@ -204,6 +206,14 @@ def test_the_verifier_reads_what_the_lexical_rules_misread(seeded, claim, openin
 def test_the_explanation_says_what_the_verifier_read(seeded):
     item = find_evidence(seeded, EvidenceQuery("Observers consider the annexations illegal"))
     assert item.evidence[0].explanation.startswith("The verifier reads that it states the claim")
+
+
+def test_an_answer_made_with_the_verifier_names_its_model_and_weights(seeded):
+    made_with = find_evidence(seeded, EvidenceQuery("Peskov said the regions")).answered_with
+    manifest = json.loads((verifier.folder() / "manifest.json").read_text())
+    assert made_with.judge == f"verifier:{manifest['model_sha256']}"
+    weights = VERIFIER_WEIGHTS_FILE.read_bytes()
+    assert made_with.support_weights_sha256 == hashlib.sha256(weights).hexdigest()
 
 
 @pytest.mark.slow

@@ -1,5 +1,7 @@
 """The evidence page through the Flask test client: form, cards, validation, escaping."""
 
+import re
+
 import pytest
 
 from index.text.articles import article_from_mapping
@@ -46,6 +48,19 @@ def test_seed_claim_renders_cards(seeded_client):
     assert "Kremlin spokesman Dmitry Peskov told reporters." in html  # context before
     assert '<span class="term">regions</span>' in html  # unsupported words
     assert f'value="{PESKOV}"' in html  # the claim stays in the box
+
+
+def test_each_card_and_copy_shows_its_citation_to_copy(seeded_client):
+    _, html = page(seeded_client, claim=PESKOV)
+    shown = re.findall(r'<code class="cite-code">([^<]*)</code>', html)
+    assert shown == [
+        "22f7d43c8802e9ee:2:6bcfe9fc3504",  # the first card
+        "3638292d1a5f92aa:5:37c72b72477c",  # its copy
+        "3638292d1a5f92aa:3:fddfacf27af9",  # the second card
+    ]
+    with seeded_client.get("/static/cite.js") as script:  # adds a copy button beside each
+        assert script.status_code == 200
+        assert "navigator.clipboard.writeText" in script.get_data(as_text=True)
 
 
 @pytest.mark.parametrize(
@@ -116,7 +131,9 @@ def test_article_text_is_escaped(client, app):
     assert "&lt;img src=x onerror=alert(1)&gt; Okapi report" in html
     assert "&lt;b&gt;Forest Post&lt;/b&gt;" in html
     assert 'href="https://example.org/a?q=&#34;onmouseover=alert(1)"' in html
-    assert "<script" not in html and "<img" not in html
+    main = html.split("<main", 1)[1].split("</main>", 1)[0]
+    assert "<script" not in main and "<img" not in main
+    assert html.count("<script") == 1 and '<script src="/static/cite.js" defer>' in html
 
 
 def test_unknown_metadata_is_named(client):
@@ -162,6 +179,7 @@ def test_a_draft_comes_back_marked_with_footnotes(seeded_client):
     assert '<sup><a href="#source-1">1</a>,</sup>' in html and 'id="source-3"' in html
     assert '<span class="unchecked" title="Not checked: question">What next?</span>' in html
     assert ">refutes</strong>" in html
+    assert '<code class="cite-code">22f7d43c8802e9ee:2:6bcfe9fc3504</code>' in html
     assert ">Peskov said the annexed regions are non-negotiable.\n\nKyiv has" in html  # the box
 
 

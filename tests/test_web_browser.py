@@ -10,6 +10,7 @@ import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 import requests
@@ -29,6 +30,7 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 PESKOV = "Peskov said the annexed regions are non-negotiable"
+CITED = "22f7d43c8802e9ee:2:6bcfe9fc3504"
 FORM_ORDER = ["/", "claim", "source", "published_from", "published_to", "stance", "submit"]
 
 
@@ -94,11 +96,26 @@ def test_editor_finds_the_seed_claim_without_javascript(page_without_js, server,
     link = card.get_by_role("link", name=re.compile("^Read the article"))
     assert link.get_attribute("href").startswith("https://www.themoscowtimes.com/2025/02/27/")
     assert page.locator(".unsupported .term").all_inner_texts() == ["regions"]
+    assert card.locator(".cite-code").first.inner_text() == CITED  # shown to select and copy
+    assert page.locator(".cite-button").count() == 0  # the copy button needs JavaScript
     screenshot(page, tmp_path / "evidence.png", capsys)
 
     page.set_viewport_size({"width": 375, "height": 800})  # a phone: nothing scrolls sideways
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     screenshot(page, tmp_path / "evidence-phone.png", capsys)
+
+
+def test_a_citation_is_copied_with_one_click(browser, server):
+    context = browser.new_context(viewport={"width": 1100, "height": 900})
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=server.url)
+    page = context.new_page()
+    page.goto(server.url + "/?" + urlencode({"claim": PESKOV}))
+    buttons = page.locator(".cite-button")
+    assert buttons.count() == page.locator(".cite-code").count() == 3  # two cards, one copy
+    buttons.first.click()
+    page.wait_for_function("document.querySelector('.cite-button').textContent === 'Copied'")
+    assert page.evaluate("navigator.clipboard.readText()") == CITED
+    context.close()
 
 
 def test_form_is_usable_from_the_keyboard(page, server):

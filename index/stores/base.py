@@ -50,6 +50,11 @@ class Snapshot(Protocol):
         """The article as of this snapshot, or raise :class:`~index.errors.ArticleNotFound`."""
         ...
 
+    def articles(self, article_ids: Iterable[str]) -> dict[str, StoredArticle]:
+        """The articles of these ids as of this snapshot, by id (one not stored is left out);
+        many at once, as verifying a thousand citations reads them."""
+        ...
+
 
 class ArticleStore(Protocol):
     """An archive of articles and their sentences, all-or-nothing per article."""

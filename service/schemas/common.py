@@ -2,8 +2,9 @@
 
 The base query-string and body schemas, the field types (:class:`Int`, :class:`Day`, ruled
 text), ``?format=`` (:class:`FormatSchema`), the shared date range and its article filter, the
-evidence item (:class:`EvidenceSchema`, its article, copies, context and covers: /v1/evidence
-and /v1/check both answer it) and application/problem+json (:class:`ProblemSchema`).
+evidence item (:class:`EvidenceSchema`, its article, copies, context, covers and citation:
+/v1/evidence and /v1/check both answer it), what an answer is made with
+(:class:`AnsweredWithSchema`) and application/problem+json (:class:`ProblemSchema`).
 
 Together with the resource modules beside it (``evidence``, ``drafts``, ``articles``,
 ``operations``), the single source of openapi.yaml.
@@ -121,6 +122,106 @@ class ArticleRefSchema(Schema):
     url = fields.Str(**NULLABLE)
 
 
+SHA256 = {"pattern": "^[0-9a-f]{64}$"}
+
+
+def citation_example() -> dict:
+    """The citation of the seed sentence the docs cite (a fresh copy each time: the YAML of
+    the contract would alias one object used twice)."""
+    return {
+        "article_id": "22f7d43c8802e9ee",
+        "sentence_index": 2,
+        "offsets": [429, 502],
+        "article_sha256": "130e0e84f178b7e2cf111e183f25100993e30f8c088be96328d06c06305875a8",
+        "sentence_sha256": "6bcfe9fc350441863e48b2a5c8ebeea01dcc94dcec30a23ef185aa39b7923f1b",
+        "compact": "22f7d43c8802e9ee:2:6bcfe9fc3504",
+    }
+
+
+class CitationSchema(Schema):
+    """A sentence as an answer cites it; POST /v1/citations/verify checks it later."""
+
+    article_id = fields.Str(required=True)
+    sentence_index = fields.Int(required=True, metadata={"minimum": 0})
+    offsets = fields.List(
+        fields.Int(),
+        required=True,
+        metadata={"description": "[start, end) characters of the stored article text."},
+    )
+    article_sha256 = fields.Str(
+        required=True,
+        metadata={**SHA256, "description": "sha256 (hex) of the stored article text, UTF-8."},
+    )
+    sentence_sha256 = fields.Str(
+        required=True,
+        metadata={**SHA256, "description": "sha256 (hex) of the sentence text after NFC, UTF-8."},
+    )
+    compact = fields.Str(
+        required=True,
+        metadata={
+            "description": "<article_id>:<sentence_index>:<first 12 hex of sentence_sha256>, "
+            "for a footnote or a URL (read from the right: ids may hold ':').",
+            "example": citation_example()["compact"],
+        },
+    )
+
+
+def part(schema: type[Schema], description: str, example: dict) -> fields.Nested:
+    """A required part of an answer, described and shown by example in the contract."""
+    return fields.Nested(
+        schema, required=True, metadata={"description": description, "example": example}
+    )
+
+
+def citation_field() -> fields.Nested:
+    """The ``citation`` of an evidence item or a copy."""
+    return part(
+        CitationSchema,
+        "Where the sentence sits and its sha256, to cite it and to check later "
+        "(POST /v1/citations/verify) that the archive still says it.",
+        citation_example(),
+    )
+
+
+class AnsweredWithSchema(Schema):
+    generation = fields.Str(
+        required=True,
+        metadata={
+            "description": "The archive's generation, which every committed write changes "
+            "(Whoosh: the index generation; OpenSearch: the cluster's generation document)."
+        },
+    )
+    judge = fields.Str(
+        required=True,
+        metadata={
+            "description": "`lexical`, or `verifier:<sha256 of the verifier's model file>`.",
+            "pattern": "^(lexical|verifier:[0-9a-f]{64})$",
+        },
+    )
+    support_weights_sha256 = fields.Str(
+        required=True,
+        metadata={**SHA256, "description": "sha256 of the support model's weights file in use."},
+    )
+    version = fields.Str(required=True, metadata={"description": "The service's version."})
+
+
+def answered_with_field() -> fields.Nested:
+    """An answer's ``answered_with``."""
+    return part(
+        AnsweredWithSchema,
+        "How the answer was made: asked again with the same values, it is the same answer but "
+        "for took_ms (GET answers: the ETag says so).",
+        {
+            "generation": "1",
+            "judge": "lexical",
+            "support_weights_sha256": (
+                "5427cdfa65990ca7a7e4cb109fa61357b8f709fe7a64c62e97fd4d427a73a336"
+            ),
+            "version": "0.1.0",
+        },
+    )
+
+
 class CopySchema(Schema):
     sentence = fields.Str(required=True)
     article_id = fields.Str(required=True)
@@ -128,6 +229,7 @@ class CopySchema(Schema):
     published = fields.Str(**NULLABLE)
     url = fields.Str(**NULLABLE)
     sentence_index = fields.Int(required=True)
+    citation = citation_field()
 
 
 class AttributionSchema(Schema):
@@ -181,6 +283,7 @@ class EvidenceSchema(Schema):
     explanation = fields.Str(
         required=True, metadata={"description": "The score and the stance, in words."}
     )
+    citation = citation_field()
 
 
 class ProblemSchema(Schema):

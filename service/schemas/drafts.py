@@ -15,6 +15,7 @@ from .common import (
     DateRange,
     EvidenceSchema,
     Int,
+    answered_with_field,
     article_filter,
     ruled,
     values,
@@ -91,3 +92,4 @@ class DraftResultSchema(Schema):
     sentences = fields.List(fields.Nested(DraftSentenceSchema), required=True)
     summary = fields.Nested(DraftSummarySchema, required=True)
     took_ms = fields.Float(required=True)
+    answered_with = answered_with_field()

@@ -28,6 +28,7 @@ from .common import (
     EvidenceSchema,
     Int,
     QuerySchema,
+    answered_with_field,
     article_filter,
     ruled,
     values,
@@ -111,3 +112,4 @@ class EvidenceResultSchema(Schema):
             "Empty for shorter claims."
         },
     )
+    answered_with = answered_with_field()

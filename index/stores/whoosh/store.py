@@ -74,8 +74,11 @@ class Snapshot:
         return Retrieval(self.searcher)
 
     @property
-    def generation(self) -> int | None:
-        return self.searcher.reader().generation()
+    def generation(self) -> int:
+        """The index generation searched; 0 for an index without segments (never written, or
+        emptied), whose reader states none."""
+        found = self.searcher.reader().generation()
+        return 0 if found is None else found
 
     def candidates(
         self, terms: Sequence[str], where: ArticleFilter, limit: int
@@ -99,6 +102,11 @@ class Snapshot:
         if found is None:
             raise ArticleNotFound(article_id)
         return found
+
+    def articles(self, article_ids: Iterable[str]) -> dict[str, StoredArticle]:
+        """The stored articles of these ids, by id; one not stored is left out."""
+        found = {i: _stored_article(self.searcher, i) for i in dict.fromkeys(article_ids)}
+        return {i: a for i, a in found.items() if a is not None}
 
 
 @dataclass
@@ -148,7 +156,7 @@ class Store:
         """The current snapshot's Whoosh searcher (for this backend's own tools and tests)."""
         return self.snapshot().searcher
 
-    def generation(self) -> int | None:
+    def generation(self) -> int:
         """The index generation searched now: every commit, by any process, starts a new one."""
         return self.snapshot().generation
 
