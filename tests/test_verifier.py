@@ -255,3 +255,10 @@ def test_vitaminc_text_reads_as_written_and_a_page_is_held_out_whole():
     held = {p.group for p in pairs if is_held_out(p)}
     assert 0 < len(held) < len(pages)  # a share of the pages, not none and not all
     assert all(is_held_out(p) == (p.group in held) for p in pairs)  # every sentence with its page
+
+
+def test_the_model_card_states_the_default_the_code_has():
+    card = (ROOT / "docs/verifier.md").read_text(encoding="utf-8")
+    opening = card.split("\n\n")[1]
+    assert f'DEFAULT = "{verifier.DEFAULT}"' in opening
+    assert f"**{verifier.DEFAULT} by default**" in opening
