@@ -24,7 +24,7 @@ from index.judging.model import (
     supports_part,
     within_reach,
 )
-from index.judging.views import Judgement, SentenceView, refers_back
+from index.judging.views import Conflict, Judgement, SentenceView, refers_back
 from index.models.semantic import Encoder, pack, sentence_input
 from index.models.semantic import similarities as semantic_similarities
 from index.records import ArticleFilter, ArticleRef, SentenceHit, Stance, StoredArticle
@@ -91,6 +91,8 @@ class Evidence:
     corroboration: int
     covers: list[Cover]
     explanation: str
+    #: What disagrees, on a ``refutes`` item; None on the others.
+    conflict: Conflict | None = None
 
 
 @dataclass(frozen=True)
@@ -275,7 +277,9 @@ def read_top(
         read = set(top)
         for i, j in enumerate(judged):
             if i not in read:
-                j.judgement = replace(j.judgement, score=0.0, stance=RELATED, unread=True)
+                j.judgement = replace(
+                    j.judgement, score=0.0, stance=RELATED, unread=True, conflict=None
+                )
 
 
 def could_take_a_side(feats: dict[str, float]) -> bool:
@@ -388,6 +392,7 @@ def evidence_item(
         corroboration=len({j.hit.article.source or j.hit.article.id for j in group}),
         covers=covers(claim, lead.judgement.matches),
         explanation=explain(claim, best.judgement),
+        conflict=lead.judgement.conflict,
     )
 
 

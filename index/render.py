@@ -11,7 +11,9 @@ from urllib.parse import urlsplit
 
 from index.draft import DraftResult, DraftSentence, Verdict
 from index.evidence import Evidence, EvidenceResult
+from index.judging.conflicts import ConflictKind
 from index.judging.model import SUPPORTS
+from index.judging.views import Conflict
 
 UNDATED = "undated"
 UNKNOWN_SOURCE = "unknown source"
@@ -45,8 +47,19 @@ def _block(item: Evidence) -> str:
     if item.attribution and item.attribution.speaker:
         lines.append(f"  said by: {item.attribution.speaker}")
     lines.append(f"  why: {item.explanation}")
+    if item.conflict is not None:
+        lines.append(f"  conflict: {disagreement(item.conflict)}")
     lines += [f"  also in: {origin(c.published, c.source, c.url)}" for c in item.also_in]
     return "\n".join(lines)
+
+
+def disagreement(conflict: Conflict) -> str:
+    """A conflict in a line: ``number · claim: 500 · source: about 300``; what the verifier
+    alone read is the whole claim and sentence, shown above, so only named."""
+    if conflict.kind == ConflictKind.READING:
+        return f"{conflict.kind} · the verifier reads a contradiction"
+    claim, source = one_line(conflict.claim), one_line(conflict.sentence)
+    return f"{conflict.kind} · claim: {claim} · source: {source}"
 
 
 def one_line(text: str) -> str:
@@ -133,6 +146,7 @@ def draft_text(result: DraftResult) -> str:
     sources = [
         f"[{n}] {origin(e.article.published, e.article.source, e.article.url)} · "
         f"{'' if e.stance == SUPPORTS else f'{e.stance}: '}{one_line(e.sentence)}"
+        + (f" [{disagreement(e.conflict)}]" if e.conflict is not None else "")
         for n, e in enumerate(laid.sources, 1)
     ]
     summary = result.summary

@@ -12,6 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from index.judging.claims import Claim, analyse_claim
+from index.judging.conflicts import conflict, disagrees
 from index.judging.features import FEATURES
 from index.judging.negation import clauses
 from index.judging.views import Judgement, Reading, SentenceView
@@ -105,7 +106,9 @@ def _judge_part(claim: Claim, s: SentenceView, idf: dict[str, float]) -> Judgeme
     m = model(s.similarity is not None, verified)
     score = m.score(feats)
     decided = verified_stance(feats, score, m) if verified else stance(feats, score, m.threshold)
-    return Judgement(round(score, 4), decided, feats, r.matches, s.reading(claim.text))
+    against = conflict(r, feats) if decided == REFUTES else None
+    reading = s.reading(claim.text)
+    return Judgement(round(score, 4), decided, feats, r.matches, reading, conflict=against)
 
 
 # Claims longer than this many words are judged clause by clause: a sentence rarely states all
@@ -132,16 +135,11 @@ def stance(feats: dict[str, float], score: float, threshold: float) -> str:
     A sentence lacking a claimed number may still support it ("about 0.04%" vs "400 ppm"):
     ``number_missing`` lowers its score instead.
     """
-    disagrees = (
-        feats["negation_mismatch"]
-        or feats["number_conflict"]
-        or feats["antonym"]
-        or feats["predicate_swapped"]
-    )
+    disagreeing = disagrees(feats)
     stated = feats["coverage"] + feats["synonym_coverage"]
-    if disagrees and stated >= REFUTE_MIN_COVERAGE:
+    if disagreeing and stated >= REFUTE_MIN_COVERAGE:
         return REFUTES
-    if score >= threshold and feats["coverage"] >= SUPPORT_MIN_COVERAGE and not disagrees:
+    if score >= threshold and feats["coverage"] >= SUPPORT_MIN_COVERAGE and not disagreeing:
         return SUPPORTS
     return RELATED
 
