@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from index.draft import DraftResult, DraftSentence, Verdict
+from index.draft import DraftResult, DraftSentence, DraftSummary, Verdict
 from index.evidence import Evidence, EvidenceResult
 from index.judging.conflicts import ConflictKind
 from index.judging.model import SUPPORTS
@@ -136,6 +136,17 @@ def mark(sentence: DraftSentence, cited: list[int]) -> str:
     return f"[{MARKS[sentence.verdict]} {said}]"
 
 
+def gate(summary: DraftSummary) -> str:
+    """The gate in a line: ``verified 0.5 (1 of 2), fail under 0.8: failed``."""
+    verdict = "passed" if summary.passed else "failed"
+    if summary.verified_fraction is None:
+        return f"nothing to verify, fail under {summary.fail_under:g}: {verdict}"
+    return (
+        f"verified {summary.verified_fraction:g} ({summary.supported} of {summary.checked}), "
+        f"fail under {summary.fail_under:g}: {verdict}"
+    )
+
+
 def draft_text(result: DraftResult) -> str:
     """The draft with a mark after each checked sentence, then its numbered sources."""
     laid = footnoted(result)
@@ -151,5 +162,5 @@ def draft_text(result: DraftResult) -> str:
     ]
     summary = result.summary
     counts = ", ".join(f"{getattr(summary, v)} {v}" for v in Verdict)
-    lines = [marked.rstrip("\n"), "", f"{summary.checked} checked: {counts}"]
+    lines = [marked.rstrip("\n"), "", f"{summary.checked} checked: {counts}", gate(summary)]
     return "\n".join([*lines, *([""] + sources if sources else [])]) + "\n"
