@@ -14,19 +14,17 @@ from index.judging import verifier as verifiers
 from index.judging.claims import Claim, analyse_claim
 from index.judging.explain import Cover, covers, explain, highlights, matched_words
 from index.judging.model import (
-    REFUTE_MIN_COVERAGE,
     RELATED,
-    SUPPORT_MIN_COVERAGE,
     SUPPORTS,
     claim_parts,
+    could_take_a_side,
     judge,
     model,
     supports_part,
     within_reach,
 )
 from index.judging.views import Conflict, Judgement, SentenceView, refers_back
-from index.models.semantic import Encoder, pack, sentence_input
-from index.models.semantic import similarities as semantic_similarities
+from index.models.semantic import Encoder, claim_similarities
 from index.records import ArticleFilter, ArticleRef, SentenceHit, Stance, StoredArticle
 from index.stores.base import ArticleStore, Snapshot
 from index.text.provenance import Attribution, attribute, similar_sizes
@@ -218,7 +216,7 @@ def _judged_by_rules(
     """The claim's candidates judged by the lexical features, and the claim terms' idf
     (``articles``: the stored articles read so far on this snapshot, by id)."""
     hits = snapshot.candidates(claim.terms, query.where, max(pool, 3 * query.limit))
-    similarities = _similarities(encoder, claim, hits) if encoder else [None] * len(hits)
+    similarities = claim_similarities(encoder, claim.text, hits) if encoder else [None] * len(hits)
     idf = snapshot.idf(claim.terms)
     best = max((h.score for h in hits), default=0.0) or 1.0
 
@@ -282,13 +280,6 @@ def read_top(
                 )
 
 
-def could_take_a_side(feats: dict[str, float]) -> bool:
-    """Whether a sentence states enough of the claim to support it or refute it, whatever the
-    verifier reads: the others stay ``related``, so reading them would cost for nothing."""
-    stated = feats["coverage"] + feats["synonym_coverage"]
-    return feats["coverage"] >= SUPPORT_MIN_COVERAGE or stated >= REFUTE_MIN_COVERAGE
-
-
 def premise(view: SentenceView) -> str:
     """What the verifier reads for a sentence: the sentence, after the one it refers back to."""
     return f"{view.neighbour_text} {view.text}" if view.neighbour_text else view.text
@@ -304,18 +295,6 @@ def _judge(
 ) -> Judged:
     view = SentenceView.of(hit.text, hit.article.title, hit.speaker, retrieval, before, similarity)
     return Judged(hit, view, judge(claim, view, idf))
-
-
-def _similarities(encoder: Encoder, claim: Claim, hits: list[SentenceHit]) -> list[float]:
-    """The claim's cosine with each hit; a sentence stored without a vector (indexed before
-    semantic mode was on) is embedded now."""
-    missing = [i for i, h in enumerate(hits) if h.vector is None]
-    texts = [claim.text] + [sentence_input(hits[i].article.title, hits[i].text) for i in missing]
-    vectors = encoder.encode(texts)
-    stored = [h.vector for h in hits]
-    for i, v in zip(missing, vectors[1:], strict=True):
-        stored[i] = pack(v)
-    return [round(float(c), 4) for c in semantic_similarities(vectors[0], stored)]
 
 
 def fold_copies(judged: list[Judged]) -> list[list[Judged]]:

@@ -144,6 +144,13 @@ def stance(feats: dict[str, float], score: float, threshold: float) -> str:
     return RELATED
 
 
+def could_take_a_side(feats: dict[str, float]) -> bool:
+    """Whether a sentence states enough of the claim to support it or refute it, whatever the
+    verifier reads: the others stay ``related``, so reading them would cost for nothing."""
+    stated = feats["coverage"] + feats["synonym_coverage"]
+    return feats["coverage"] >= SUPPORT_MIN_COVERAGE or stated >= REFUTE_MIN_COVERAGE
+
+
 def verified_stance(feats: dict[str, float], score: float, m: Model) -> str:
     """The stance of a sentence the verifier read: refutes when it reads a contradiction (at
     least ``m.refute``, above its entailment) in a sentence stating most of the claim; supports
