@@ -26,7 +26,7 @@ from index.judging.model import (
 from index.judging.views import Conflict, Judgement, SentenceView, refers_back
 from index.models.semantic import Encoder, claim_similarities
 from index.records import ArticleFilter, ArticleRef, SentenceHit, Stance, StoredArticle
-from index.stores.base import ArticleStore, Snapshot
+from index.stores.base import ArticleStore, Snapshot, ranked_candidates
 from index.text.provenance import Attribution, attribute, similar_sizes
 
 CANDIDATE_POOL = 100
@@ -215,7 +215,7 @@ def _judged_by_rules(
 ) -> tuple[list[Judged], dict[str, float]]:
     """The claim's candidates judged by the lexical features, and the claim terms' idf
     (``articles``: the stored articles read so far on this snapshot, by id)."""
-    hits = snapshot.candidates(claim.terms, query.where, max(pool, 3 * query.limit))
+    hits = ranked_candidates(snapshot, claim.terms, query.where, max(pool, 3 * query.limit))
     similarities = claim_similarities(encoder, claim.text, hits) if encoder else [None] * len(hits)
     idf = snapshot.idf(claim.terms)
     best = max((h.score for h in hits), default=0.0) or 1.0

@@ -17,7 +17,7 @@ from index.errors import ArticleConflict, ArticleNotFound
 from index.judging.claims import analyse_claim
 from index.models.semantic import unpack
 from index.records import ArticleFilter
-from index.stores.base import ArticleStore
+from index.stores.base import ArticleStore, ranked_candidates
 from index.stores.open import open_store
 from index.stores.opensearch.layout import _sentence_actions, analysed
 from index.stores.opensearch.store import OpenSearchStore
@@ -371,3 +371,19 @@ def test_sweep_deletes_orphaned_generations_older_than_the_grace(opensearch_sett
     assert store.client.count(index=store.sentences)["count"] == 1
     assert [h.text for h in _candidates(store, "zebra")[1]] == ["The zebra crossed."]
     store.close()
+
+
+# --- the retrieval order -------------------------------------------------------------------------
+
+
+def test_ranked_candidates_begin_with_every_shorter_list_even_among_equal_scores(store):
+    # The same sentence in eight articles scores the same in each: a top-k of the backend may
+    # keep any of them, the ranked list keeps them by article id.
+    store.add_many([article(i, "The bridge closed. The river rose.") for i in range(8)])
+    terms = analyse_claim("bridge closed").terms
+    lists = [ranked_candidates(store.snapshot(), terms, EVERYTHING, n) for n in range(1, 9)]
+    longest = [(h.article.id, h.index) for h in lists[-1]]
+    assert longest == [(f"a{i:03d}", 0) for i in range(8)]
+    assert all(
+        [(h.article.id, h.index) for h in hits] == longest[:n] for n, hits in enumerate(lists, 1)
+    )

@@ -51,6 +51,32 @@ class Snapshot(Protocol):
         ...
 
 
+#: How many times :func:`ranked_candidates` doubles its fetch while ties straddle the cut.
+TIE_ROUNDS = 4
+
+
+def ranked_candidates(
+    snapshot: Snapshot, terms: Sequence[str], where: ArticleFilter, count: int
+) -> list[SentenceHit]:
+    """The first ``count`` candidates in retrieval order: BM25 best first, equal scores by
+    article id and sentence index, whichever of them a backend's top-k happened to keep. So
+    the first ``n`` of any longer list are this list's first ``n``, which the pages of one
+    answer rely on. When ties straddle the cut, more are fetched (up to :data:`TIE_ROUNDS`
+    doublings; past them the backend's choice stands)."""
+    size = count + 1
+    for _ in range(TIE_ROUNDS):
+        hits = sorted(snapshot.candidates(terms, where, size), key=retrieval_order)
+        if len(hits) < size or count == 0 or hits[count - 1].score > hits[-1].score:
+            break
+        size *= 2
+    return hits[:count]
+
+
+def retrieval_order(hit: SentenceHit) -> tuple[float, str, int]:
+    """The sort key of :func:`ranked_candidates`."""
+    return (-hit.score, hit.article.id, hit.index)
+
+
 class ArticleStore(Protocol):
     """An archive of articles and their sentences, all-or-nothing per article."""
 
