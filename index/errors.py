@@ -47,3 +47,11 @@ class InvalidDraft(ProvenanceError):
 
 class DraftTooLong(ProvenanceError):
     """A draft to check is over the characters or sentences one check takes."""
+
+
+class InvalidCursor(ProvenanceError):
+    """A cursor this service did not issue, or issued for another query."""
+
+
+class StaleCursor(ProvenanceError):
+    """A cursor issued on an earlier state of the archive: its answer has changed since."""

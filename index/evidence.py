@@ -44,6 +44,8 @@ class EvidenceQuery:
     published_to: str | None = None
     context: int = 1
     stance: Stance = Stance.SUPPORTS
+    #: Where the page starts in the whole answer (:mod:`index.pages`); None: the first page.
+    cursor: str | None = None
 
     @property
     def where(self) -> ArticleFilter:
@@ -103,13 +105,24 @@ class ClaimPart:
 
 @dataclass(frozen=True)
 class EvidenceResult:
-    """The answer to a claim; ``parts`` only for a claim judged clause by clause."""
+    """The answer to a claim; ``parts`` only for a claim judged clause by clause; ``next``, the
+    cursor of the answer's next page, when it has one (:mod:`index.pages`)."""
 
     claim: str
     took_ms: float
     evidence: list[Evidence]
     unsupported_terms: list[str]
     parts: list[ClaimPart] = field(default_factory=list)
+    next: str | None = None
+
+
+@dataclass(frozen=True)
+class Window:
+    """Which of a claim's candidates to judge: the pool numbered ``tier`` in retrieval order
+    (0: the best ``pool``), and ``best``, the best supporting score the pools before it hold."""
+
+    tier: int = 0
+    best: float = 0.0
 
 
 @dataclass
@@ -131,12 +144,29 @@ def find_evidence(store: ArticleStore, query: EvidenceQuery) -> EvidenceResult:
     claim = analyse_claim(query.claim)
     snapshot = store.snapshot()  # one view for candidates and their articles
     judged = judge_candidates(snapshot, claim, query, store.encoder)
-    groups = [
+    groups = asked_groups(fold_copies(judged), query)[: query.limit]
+    return answer(claim, query, groups, snapshot, started)
+
+
+def asked_groups(groups: list[list[Judged]], query: EvidenceQuery) -> list[list[Judged]]:
+    """The groups the query asks for: of its stance (or all), scored at least its min_score."""
+    return [
         g
-        for g in fold_copies(judged)
+        for g in groups
         if (query.stance == Stance.ALL or g[0].judgement.stance == SUPPORTS)
         and g[0].judgement.score >= query.min_score
-    ][: query.limit]
+    ]
+
+
+def answer(
+    claim: Claim,
+    query: EvidenceQuery,
+    groups: list[list[Judged]],
+    snapshot: Snapshot,
+    started: float,
+    next_cursor: str | None = None,
+) -> EvidenceResult:
+    """The answer of these groups: their items, the claim words and parts none supports."""
     articles: dict[str, StoredArticle] = {}
     evidence = [evidence_item(claim, g, query.context, snapshot, articles) for g in groups]
     supporting = [g[0] for g in groups if g[0].judgement.stance == SUPPORTS]
@@ -146,6 +176,7 @@ def find_evidence(store: ArticleStore, query: EvidenceQuery) -> EvidenceResult:
         evidence=evidence,
         unsupported_terms=unsupported_words(claim, [j for g in groups for j in g]),
         parts=claim_parts_supported(claim, supporting, snapshot),
+        next=next_cursor,
     )
 
 
@@ -169,11 +200,18 @@ def judge_candidates(
     query: EvidenceQuery,
     encoder: Encoder | None = None,
     pool: int = CANDIDATE_POOL,
+    window: Window = Window(),
 ) -> list[Judged]:
     """The index's ``pool`` best candidate sentences for the claim (three per answer item at
-    least) within the query's filters, judged (with their cosine to the claim when ``encoder``
-    is given: semantic mode; read by the verifier unless it is off)."""
-    return judge_all(snapshot, [(claim, query)], encoder, pool)[0]
+    least; the ``window``'s pool of that size) within the query's filters, judged (with their
+    cosine to the claim when ``encoder`` is given: semantic mode; read by the verifier unless
+    it is off)."""
+    return judge_all(snapshot, [(claim, query)], encoder, pool, window=window)[0]
+
+
+def pool_size(query: EvidenceQuery, pool: int = CANDIDATE_POOL) -> int:
+    """How many candidates one judging of the query reads: ``pool``, or three per item."""
+    return max(pool, 3 * query.limit)
 
 
 def judge_all(
@@ -182,13 +220,15 @@ def judge_all(
     encoder: Encoder | None = None,
     pool: int = CANDIDATE_POOL,
     articles: dict[str, StoredArticle] | None = None,
+    window: Window = Window(),
 ) -> list[list[Judged]]:
     """:func:`judge_candidates` for several claims on one snapshot (a draft's sentences), the
     verifier reading all their best candidates in one batch; ``articles`` holds the stored
     articles read on this snapshot, by id, so each is read once for all the claims."""
     articles = {} if articles is None else articles
     lexical = [
-        _judged_by_rules(snapshot, claim, query, encoder, pool, articles) for claim, query in asked
+        _judged_by_rules(snapshot, claim, query, encoder, pool, articles, window)
+        for claim, query in asked
     ]
     verifier = verifiers.current()
     if verifier is not None:
@@ -197,9 +237,8 @@ def judge_all(
         )
     relative = model(encoder is not None, verifier is not None).relative
     for judged, _ in lexical:
-        stances = within_reach(
-            [j.judgement.score for j in judged], [j.judgement.stance for j in judged], relative
-        )
+        scores, stances = [j.judgement.score for j in judged], [j.judgement.stance for j in judged]
+        stances = within_reach(scores, stances, relative, window.best)
         for j, st in zip(judged, stances, strict=True):
             j.judgement = replace(j.judgement, stance=st)
     return [judged for judged, _ in lexical]
@@ -212,13 +251,16 @@ def _judged_by_rules(
     encoder: Encoder | None,
     pool: int,
     articles: dict[str, StoredArticle],
+    window: Window,
 ) -> tuple[list[Judged], dict[str, float]]:
-    """The claim's candidates judged by the lexical features, and the claim terms' idf
-    (``articles``: the stored articles read so far on this snapshot, by id)."""
-    hits = ranked_candidates(snapshot, claim.terms, query.where, max(pool, 3 * query.limit))
+    """The claim's candidates in the window judged by the lexical features, and the claim
+    terms' idf (``articles``: the stored articles read so far on this snapshot, by id)."""
+    size = pool_size(query, pool)
+    every = ranked_candidates(snapshot, claim.terms, query.where, (window.tier + 1) * size)
+    hits = every[window.tier * size :]
     similarities = claim_similarities(encoder, claim.text, hits) if encoder else [None] * len(hits)
     idf = snapshot.idf(claim.terms)
-    best = max((h.score for h in hits), default=0.0) or 1.0
+    best = every[0].score if every else 1.0  # retrieval is relative to the claim's best
 
     def before(hit: SentenceHit) -> str | None:
         """The sentence before a hit that refers back to it (its article read once)."""

@@ -37,6 +37,8 @@ def evidence_text(result: EvidenceResult) -> str:
         )
     if result.unsupported_terms:
         blocks.append("not supported by any sentence: " + ", ".join(result.unsupported_terms))
+    if result.next is not None:
+        blocks.append(f"more: ask again with cursor={result.next}")
     return "\n\n".join(blocks) + "\n"
 
 

@@ -11,20 +11,24 @@ import time
 from collections import OrderedDict
 from dataclasses import replace
 
-from index.evidence import EvidenceQuery, EvidenceResult, find_evidence
+from index.evidence import EvidenceQuery, EvidenceResult
+from index.pages import find_page
 from index.stores.whoosh.store import Store
 
 
 class AnswerCache:
     """The last ``size`` answers of this process, least recently used out first (0: none)."""
 
-    def __init__(self, size: int) -> None:
+    def __init__(self, size: int, secret: bytes) -> None:
         self.size = size
+        self.secret = secret
         self._answers: OrderedDict[tuple, EvidenceResult] = OrderedDict()
         self._lock = threading.Lock()
 
     def answer(self, store: Store, query: EvidenceQuery) -> EvidenceResult:
-        """``find_evidence(store, query)``, from the cache when the index has not changed."""
+        """The page of the answer the query asks for (:func:`index.pages.find_page`, its
+        cursors signed with this cache's secret), from the cache when the index has not
+        changed."""
         started = time.perf_counter()
         key = (query, store.generation())
         with self._lock:
@@ -33,7 +37,7 @@ class AnswerCache:
                 self._answers.move_to_end(key)
         if found is not None:
             return replace(found, took_ms=round((time.perf_counter() - started) * 1000, 2))
-        result = find_evidence(store, query)
+        result = find_page(store, query, self.secret)
         # Kept only if no commit landed meanwhile: the answer may come from the newer snapshot.
         if self.size and store.generation() == key[1]:
             with self._lock:

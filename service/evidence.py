@@ -14,7 +14,10 @@ bp = Resource("evidence", __name__, tag=EVIDENCE)
 
 @bp.get("/v1/evidence")
 @operation(
-    query=EvidenceQuerySchema, response=EvidenceResultSchema, errors=(422,), text=evidence_text
+    query=EvidenceQuerySchema,
+    response=EvidenceResultSchema,
+    errors=(410, 422),
+    text=evidence_text,
 )
 def get_evidence(query: EvidenceQuery) -> EvidenceResult:
     """Supporting sentences for a claim, with source, date and URL."""
@@ -25,7 +28,7 @@ def get_evidence(query: EvidenceQuery) -> EvidenceResult:
 @operation(
     body=EvidenceBodySchema,
     response=EvidenceResultSchema,
-    errors=(400, 415, 422),
+    errors=(400, 410, 415, 422),
     text=evidence_text,
 )
 def post_evidence(body: EvidenceQuery) -> EvidenceResult:

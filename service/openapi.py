@@ -31,6 +31,7 @@ STATUS_TEXT = {
     403: "Forbidden",
     404: "Not Found",
     409: "Conflict",
+    410: "Gone",
     413: "Content Too Large",
     414: "URI Too Long",
     415: "Unsupported Media Type",
@@ -39,7 +40,10 @@ STATUS_TEXT = {
 }
 SPEC_FILE = Path(__file__).resolve().parent.parent / "openapi.yaml"
 #: Statuses whose description says more than their name.
-DESCRIPTIONS = {414: f"URI Too Long. {LINE_TOO_LONG}"}
+DESCRIPTIONS = {
+    410: "Gone: the cursor was issued on an earlier state of the archive; ask again without it.",
+    414: f"URI Too Long. {LINE_TOO_LONG}",
+}
 
 
 def build_spec(app: Flask) -> APISpec:

@@ -178,15 +178,18 @@ def verified_stance(feats: dict[str, float], score: float, m: Model) -> str:
 NEAR_VERBATIM = 0.3
 
 
-def within_reach(scores: list[float], stances: list[str], relative: float) -> list[str]:
-    """The stances with ``supports`` kept only within ``relative`` of the best supporting score.
+def within_reach(
+    scores: list[float], stances: list[str], relative: float, best: float = 0.0
+) -> list[str]:
+    """The stances with ``supports`` kept only within ``relative`` of the best supporting score
+    (or of ``best``, the best the claim's answer already holds, when higher).
 
     Scores of one claim vary by orders of magnitude between claims (a rare-worded claim scores
     high, a vague one low), so besides the global threshold the answer is cut per claim: a
     sentence far below the claim's best support (capped at :data:`NEAR_VERBATIM`, so that a
     verbatim match does not cut its paraphrases) is ``related``, not supporting.
     """
-    best = max((s for s, st in zip(scores, stances, strict=True) if st == SUPPORTS), default=0.0)
+    best = max([best, *(s for s, st in zip(scores, stances, strict=True) if st == SUPPORTS)])
     best = min(best, NEAR_VERBATIM)
     return [
         RELATED if st == SUPPORTS and s < relative * best else st
