@@ -139,6 +139,23 @@ def test_the_seeds_refute_with_a_negation_a_date_and_a_swapped_word(seeded):
     assert [e.conflict for e in swapped] == [Conflict(ConflictKind.ANTONYM, "lost", "seized")]
 
 
+@pytest.mark.parametrize(
+    ("claim", "opening", "expected"),
+    [
+        # the claim denies: the sentence's side is its word for what the denial governs
+        ("Zelensky will not meet Trump on Friday", "Zelensky is due", ("not meet", "meet Trump")),
+        (
+            "Ukraine has no internationally recognized borders",
+            '"Ukraine has its',
+            ("no internationally", "internationally recognized"),
+        ),
+    ],
+)
+def test_a_negation_reads_both_sides_where_the_denial_bites(seeded, claim, opening, expected):
+    found = [e.conflict for e in refuting(seeded, claim) if e.sentence.startswith(opening)]
+    assert found == [Conflict(ConflictKind.NEGATION, *expected)]
+
+
 def test_only_refuting_items_carry_a_conflict(seeded):
     found = find_evidence(
         seeded, EvidenceQuery("Russia annexed the Crimean peninsula in 2016", stance=Stance.ALL)

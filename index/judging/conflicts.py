@@ -102,16 +102,27 @@ def _swap_kind(claim_text: str, claimed: str, stated: str) -> ConflictKind:
 
 
 def _negation(r: Reading) -> Conflict:
-    """The negated side from its cue ("ruled out relinquishing"), the other from the claim's
-    key word ("willing to return"), each side's clauses weighed as the negation rule does."""
-    key = key_predicate(r.claim)
+    """The negated side from its cue ("ruled out relinquishing"), the other from its word for
+    what the cue governs, else from the claim's key word ("willing to return"); each side's
+    clauses weighed as the negation rule weighs them."""
     claim_weights = {t: r.idf[t] for t in r.claim.terms}
     sentence_weights = {m.term: r.idf[t] for t, m in r.matches.items()}
-    stated_key = r.matches[key].term if key in r.matches else None
+    claim_cue = negation_cue(r.claim.text, r.claim.tokens, claim_weights)
+    sentence_cue = negation_cue(r.s.text, r.s.tokens, sentence_weights)
+    key = key_predicate(r.claim)
+    claim_word, stated_word = key, r.matches[key].term if key in r.matches else None
+    if claim_cue is not None:
+        governed = _after(r.claim.tokens, claim_cue[1])
+        if governed is not None and governed.term in r.matches:
+            stated_word = r.matches[governed.term].term
+    elif sentence_cue is not None:
+        governed = _after(r.s.tokens, sentence_cue[1])
+        said = [t for t, m in r.matches.items() if governed and m.term == governed.term]
+        claim_word = said[0] if said else key
     return Conflict(
         ConflictKind.NEGATION,
-        _phrase(r.claim.text, r.claim.tokens, claim_weights, key),
-        _phrase(r.s.text, r.s.tokens, sentence_weights, stated_key),
+        _phrase(r.claim.text, r.claim.tokens, claim_cue, claim_word, claim_weights),
+        _phrase(r.s.text, r.s.tokens, sentence_cue, stated_word, sentence_weights),
     )
 
 
@@ -119,20 +130,28 @@ def _negation(r: Reading) -> Conflict:
 _JOINED = re.compile(r"[\s\w'-]{1,5}")
 
 
+def _after(tokens: tuple[Token, ...], end: int) -> Token | None:
+    """The first word at or after ``end``."""
+    return next((t for t in tokens if t.start >= end), None)
+
+
 def _phrase(
-    text: str, tokens: tuple[Token, ...], weights: dict[str, float], key: str | None
+    text: str,
+    tokens: tuple[Token, ...],
+    cue: tuple[int, int] | None,
+    word: str | None,
+    weights: dict[str, float],
 ) -> str:
-    """The words of one side: from its negation cue, else from its key word, else from its
-    first word for a claim term (the terms ``weights`` holds), through the word that follows
-    when only a short word stands between."""
-    cue = negation_cue(text, tokens, weights)
-    anchor = next((t for t in tokens if t.term == key), None) or next(
+    """The words of one side: from its negation cue, else from its ``word`` (a term), else
+    from its first word for a claim term (the terms ``weights`` holds), through the word that
+    follows when only a short word stands between."""
+    anchor = next((t for t in tokens if t.term == word), None) or next(
         (t for t in tokens if t.term in weights), None
     )
     if cue is None and anchor is None:
         return text
     start, end = cue if cue is not None else (anchor.start, anchor.end)
-    after = next((t for t in tokens if t.start >= end), None)
+    after = _after(tokens, end)
     if after is not None and _JOINED.fullmatch(" " + text[end : after.start]):
         end = after.end
     return text[start:end]
