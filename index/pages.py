@@ -47,8 +47,9 @@ from index.judging.claims import Claim, analyse_claim
 from index.judging.model import SUPPORTS
 from index.stores.base import ArticleStore, Snapshot
 
-#: How deep an answer goes at most, in candidates (OpenSearch's max_result_window by default).
-MAX_CANDIDATES = 10_000
+#: How deep an answer goes at most, in candidates: half what a snapshot is ever asked for
+#: (:data:`~index.stores.base.MAX_FETCH`), leaving room for ties and OpenSearch's stale sentences.
+MAX_CANDIDATES = 5_000
 CURSOR_VERSION = 1
 #: Bytes of the HMAC-SHA256 tag a cursor carries.
 TAG_BYTES = 16

@@ -53,6 +53,9 @@ class Snapshot(Protocol):
 
 #: How many times :func:`ranked_candidates` doubles its fetch while ties straddle the cut.
 TIE_ROUNDS = 4
+#: The most candidates :func:`ranked_candidates` asks a snapshot for: OpenSearch's default
+#: ``index.max_result_window``, past which a search is refused.
+MAX_FETCH = 10_000
 
 
 def ranked_candidates(
@@ -62,13 +65,15 @@ def ranked_candidates(
     article id and sentence index, whichever of them a backend's top-k happened to keep. So
     the first ``n`` of any longer list are this list's first ``n``, which the pages of one
     answer rely on. When ties straddle the cut, more are fetched (up to :data:`TIE_ROUNDS`
-    doublings; past them the backend's choice stands)."""
-    size = count + 1
+    doublings and :data:`MAX_FETCH` candidates; past them the backend's choice stands)."""
+    size = min(count + 1, MAX_FETCH)
     for _ in range(TIE_ROUNDS):
         hits = sorted(snapshot.candidates(terms, where, size), key=retrieval_order)
         if len(hits) < size or count == 0 or hits[count - 1].score > hits[-1].score:
             break
-        size *= 2
+        if size == MAX_FETCH:
+            break
+        size = min(size * 2, MAX_FETCH)
     return hits[:count]
 
 
