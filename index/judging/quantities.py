@@ -95,11 +95,14 @@ def rounded_quantities(text: str) -> dict[tuple[str, float], float]:
 def mentions(text: str) -> tuple[Mention, ...]:
     """The numbers (in digits or words), years, days, months and weekdays a text states, in
     the order it states them."""
-    found = [*_digit_mentions(text), *_word_mentions(text), *_named_mentions(text)]
+    named = _named_mentions(text)
+    found = [*_digit_mentions(text, named), *_word_mentions(text), *named]
     return tuple(sorted(found, key=lambda m: m.start))
 
 
-def _digit_mentions(text: str) -> list[Mention]:
+def _digit_mentions(text: str, named: list[Mention]) -> list[Mention]:
+    """The numbers in digits; one next to a month's name (of ``named``) is a day."""
+    months = [m for m in named if m.kind == "named month"]
     found = []
     for m in _NUMBER.finditer(text):
         raw = m.group().replace(",", "")
@@ -114,7 +117,7 @@ def _digit_mentions(text: str) -> list[Mention]:
         if _is_year(raw) and not glued:
             found.append(Mention("year", value, 0.0, m.start(), written))
             continue
-        if _is_day(text, m.start(), m.end(), raw):
+        if months and _is_day(text, m.start(), m.end(), raw, months):
             found.append(Mention("day", value, 0.0, m.start(), written))
             continue
         digits = Decimal(raw)
@@ -134,6 +137,8 @@ def _digit_mentions(text: str) -> list[Mention]:
 def _word_mentions(text: str) -> list[Mention]:
     found = []
     for m in _NUMBER_WORDS.finditer(text):
+        if m.start() and text[m.start() - 1] == "-":
+            continue  # "COVID-nineteen", "one-on-one": part of a word
         value = _word_value(m.group().lower())
         if value is None:
             continue  # "one" alone is more often a pronoun; "a" alone is no number
@@ -169,8 +174,9 @@ _COUNTS = "|".join([*_SMALL, *_TENS])
 _NUMBER_WORD = f"(?:{_COUNTS}|{'|'.join(_SCALES)})"
 # A run of number words ("two dozen", "five hundred and twenty-five", "a million"), not glued
 # to another word by a hyphen ("three-year", "two-thirds": names of a span or a share).
+# The lookahead lets the engine pass over most words at once (every number word starts so).
 _NUMBER_WORDS = re.compile(
-    rf"(?<![\w-])(?:an?|{_COUNTS})(?:(?:\s+and)?[\s-]+{_NUMBER_WORD})*\b(?!-\w)",
+    rf"\b(?=[aefnostz])(?:an?|{_COUNTS})(?:(?:\s+and)?[\s-]+{_NUMBER_WORD})*\b(?!-\w)",
     re.IGNORECASE,
 )
 
@@ -228,8 +234,8 @@ def _multiplier(text: str, end: int) -> tuple[float, int]:
     return 1.0, 0
 
 
-def _is_day(text: str, start: int, end: int, raw: str) -> bool:
-    """A number of one or two digits next to a month's name: "February 27", "27 Feb."."""
+def _is_day(text: str, start: int, end: int, raw: str, months: list[Mention]) -> bool:
+    """A number of one or two digits next to one of the ``months``: "February 27", "27 Feb."."""
     if not raw.isdigit() or not 1 <= int(raw) <= 31:
         return False
     return any(
@@ -237,8 +243,7 @@ def _is_day(text: str, start: int, end: int, raw: str) -> bool:
         and re.fullmatch(r"\.?\s+", text[m.end : start])
         or m.start >= end
         and re.fullmatch(r"\s+", text[end : m.start])
-        for m in _named_mentions(text)
-        if m.kind == "named month"
+        for m in months
     )
 
 
