@@ -26,7 +26,7 @@ from index.judging.model import (
 from index.judging.views import Conflict, Judgement, SentenceView, refers_back
 from index.models.semantic import Encoder, claim_similarities
 from index.records import ArticleFilter, ArticleRef, SentenceHit, Stance, StoredArticle
-from index.stores.base import ArticleStore, Snapshot, ranked_candidates
+from index.stores.base import ArticleStore, Snapshot
 from index.text.provenance import Attribution, attribute, similar_sizes
 
 CANDIDATE_POOL = 100
@@ -256,7 +256,7 @@ def _judged_by_rules(
     """The claim's candidates in the window judged by the lexical features, and the claim
     terms' idf (``articles``: the stored articles read so far on this snapshot, by id)."""
     size = pool_size(query, pool)
-    every = ranked_candidates(snapshot, claim.terms, query.where, (window.tier + 1) * size)
+    every = snapshot.candidates(claim.terms, query.where, (window.tier + 1) * size)
     hits = every[window.tier * size :]
     similarities = claim_similarities(encoder, claim.text, hits) if encoder else [None] * len(hits)
     idf = snapshot.idf(claim.terms)

@@ -1,15 +1,16 @@
 """Every page of an answer: a ``cursor`` to the next page, bound to the archive it started on.
 
 One big answer is well defined however deep it goes. Candidates are taken in retrieval order
-(BM25 best first, ties by article id and sentence index: :func:`~index.stores.base.
-ranked_candidates`) in *pools* of :func:`~index.evidence.pool_size` (100, or three per item
-of ``limit``): pool 0 is the first page's own, so the first page is :func:`~index.evidence.
-find_evidence`'s answer. Each pool is judged and folded on its own (retrieval relative to the
-claim's best candidate, the per-claim cut from the best support of the pools so far), its
-items best first; the answer is pool 0's items, then pool 1's, and so on. It goes on past a
-pool only while that pool was full and held at least a page (``limit``) of items, and never
-past :data:`MAX_CANDIDATES`: an answer thinning out ends. A copy of a sentence that a later pool
-holds is an item of that pool (pools never reach back into items already answered).
+(BM25 best first, equal scores in the backend's order, which a longer list keeps:
+:meth:`~index.stores.base.Snapshot.candidates`) in *pools* of
+:func:`~index.evidence.pool_size` (100, or three per item of ``limit``): pool 0 is the first
+page's own, so the first page is :func:`~index.evidence.find_evidence`'s answer. Each pool is
+judged and folded on its own (retrieval relative to the claim's best candidate, the per-claim
+cut from the best support of the pools so far), its items best first; the answer is pool 0's
+items, then pool 1's, and so on. It goes on past a pool only while that pool was full and held
+at least a page (``limit``) of items, and never past :data:`MAX_CANDIDATES`: an answer thinning
+out ends. A copy of a sentence that a later pool holds is an item of that pool (pools never
+reach back into items already answered).
 
 The cursor says where the next page starts (pool, items of it answered, best support before
 it), for which query, on which generation of the archive; it is base64url JSON and an
@@ -47,8 +48,9 @@ from index.judging.claims import Claim, analyse_claim
 from index.judging.model import SUPPORTS
 from index.stores.base import ArticleStore, Snapshot
 
-#: How deep an answer goes at most, in candidates: half what a snapshot is ever asked for
-#: (:data:`~index.stores.base.MAX_FETCH`), leaving room for ties and OpenSearch's stale sentences.
+#: How deep an answer goes at most, in candidates: half of OpenSearch's default
+#: index.max_result_window (10,000, past which a search is refused), leaving room for the stale
+#: sentences its snapshot widens a search by.
 MAX_CANDIDATES = 5_000
 CURSOR_VERSION = 1
 #: Bytes of the HMAC-SHA256 tag a cursor carries.

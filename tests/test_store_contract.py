@@ -34,7 +34,7 @@ from index.judging.claims import analyse_claim
 from index.models.semantic import unpack
 from index.pages import MAX_CANDIDATES, find_page
 from index.records import ArticleFilter, Stance
-from index.stores.base import ArticleStore, ranked_candidates
+from index.stores.base import ArticleStore
 from index.stores.open import open_store
 from index.stores.opensearch.layout import _sentence_actions, analysed
 from index.stores.opensearch.store import OpenSearchStore
@@ -393,17 +393,16 @@ def test_sweep_deletes_orphaned_generations_older_than_the_grace(opensearch_sett
 # --- the retrieval order -------------------------------------------------------------------------
 
 
-def test_ranked_candidates_begin_with_every_shorter_list_even_among_equal_scores(store):
-    # The same sentence in eight articles scores the same in each: a top-k of the backend may
-    # keep any of them, the ranked list keeps them by article id.
+def test_a_longer_list_of_candidates_begins_with_every_shorter_one_even_among_equal_scores(store):
+    # The same sentence in eight articles scores the same in each: whichever of them a top-k
+    # keeps, a longer top-k keeps them too, in the same order.
     store.add_many([article(i, "The bridge closed. The river rose.") for i in range(8)])
-    terms = analyse_claim("bridge closed").terms
-    lists = [ranked_candidates(store.snapshot(), terms, EVERYTHING, n) for n in range(1, 9)]
-    longest = [(h.article.id, h.index) for h in lists[-1]]
-    assert longest == [(f"a{i:03d}", 0) for i in range(8)]
-    assert all(
-        [(h.article.id, h.index) for h in hits] == longest[:n] for n, hits in enumerate(lists, 1)
-    )
+    terms, snapshot = analyse_claim("bridge closed").terms, store.snapshot()
+    longest = [(h.article.id, h.index) for h in snapshot.candidates(terms, EVERYTHING, 8)]
+    assert sorted(longest) == [(f"a{i:03d}", 0) for i in range(8)]
+    for n in range(1, 8):
+        hits = store.snapshot().candidates(terms, EVERYTHING, n)
+        assert [(h.article.id, h.index) for h in hits] == longest[:n]
 
 
 # --- the pages of an answer ----------------------------------------------------------------------

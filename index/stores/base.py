@@ -38,7 +38,10 @@ class Snapshot(Protocol):
         """The ``limit`` best sentences by BM25 over the analysed claim ``terms``, best first.
 
         Exact: the top ``limit`` of an OR over every term in the text, title and speaker
-        fields, restricted to ``where``.
+        fields, restricted to ``where``. Equal scores come in an order of the backend's that
+        holds for the snapshot (Whoosh: document number; OpenSearch: shard, then document, one
+        claim read from the same copies), so the first ``n`` of a longer list are a shorter
+        list's: the pages of one answer (:mod:`index.pages`) rest on it.
         """
         ...
 
@@ -49,37 +52,6 @@ class Snapshot(Protocol):
     def article(self, article_id: str) -> StoredArticle:
         """The article as of this snapshot, or raise :class:`~index.errors.ArticleNotFound`."""
         ...
-
-
-#: How many times :func:`ranked_candidates` doubles its fetch while ties straddle the cut.
-TIE_ROUNDS = 4
-#: The most candidates :func:`ranked_candidates` asks a snapshot for: OpenSearch's default
-#: ``index.max_result_window``, past which a search is refused.
-MAX_FETCH = 10_000
-
-
-def ranked_candidates(
-    snapshot: Snapshot, terms: Sequence[str], where: ArticleFilter, count: int
-) -> list[SentenceHit]:
-    """The first ``count`` candidates in retrieval order: BM25 best first, equal scores by
-    article id and sentence index, whichever of them a backend's top-k happened to keep. So
-    the first ``n`` of any longer list are this list's first ``n``, which the pages of one
-    answer rely on. When ties straddle the cut, more are fetched (up to :data:`TIE_ROUNDS`
-    doublings and :data:`MAX_FETCH` candidates; past them the backend's choice stands)."""
-    size = min(count + 1, MAX_FETCH)
-    for _ in range(TIE_ROUNDS):
-        hits = sorted(snapshot.candidates(terms, where, size), key=retrieval_order)
-        if len(hits) < size or count == 0 or hits[count - 1].score > hits[-1].score:
-            break
-        if size == MAX_FETCH:
-            break
-        size = min(size * 2, MAX_FETCH)
-    return hits[:count]
-
-
-def retrieval_order(hit: SentenceHit) -> tuple[float, str, int]:
-    """The sort key of :func:`ranked_candidates`."""
-    return (-hit.score, hit.article.id, hit.index)
 
 
 class ArticleStore(Protocol):
