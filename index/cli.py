@@ -16,7 +16,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from index.citations import verify_citations
-from index.draft import DraftQuery, check_draft
+from index.draft import FAIL_UNDER, DraftQuery, check_draft
 from index.errors import IndexBusy, ProvenanceError
 from index.evidence import EvidenceQuery, find_evidence
 from index.ingest import count_inputs, ingest_paths
@@ -30,7 +30,7 @@ from index.stores.whoosh.store import Store
 DEFAULT_INDEX = os.environ.get("PROVENANCE_INDEX_DIR", "var/index")
 #: sysexits' EX_TEMPFAIL: the index was busy, trying again later may succeed.
 EXIT_BUSY = 75
-#: ``check``: a checked sentence is not supported (1), or the draft could not be checked (2);
+#: ``check``: the draft is below its gate (1), or it could not be checked (2);
 #: ``cite verify``: a citation does not hold (1), or the citations could not be read (2).
 EXIT_NOT_SUPPORTED, EXIT_CHECK_FAILED = 1, 2
 
@@ -84,10 +84,19 @@ def _parser() -> argparse.ArgumentParser:
     check = sub.add_parser(
         "check",
         help="mark each sentence of a draft with what the archive says of it; exit status 0 "
-        "when every checked sentence is supported, 1 when one is not, 2 on error",
+        "when the draft passes (every checked sentence supported, or --fail-under's share), "
+        "1 when it does not, 2 on error",
     )
     check.add_argument("draft", help="the draft's file, or - for standard input")
     check.add_argument("--limit", type=int, default=DraftQuery.limit, help="sources a sentence")
+    check.add_argument(
+        "--fail-under",
+        type=_fraction,
+        default=FAIL_UNDER,
+        metavar="X",
+        help="exit 1 when the share of checked sentences supported is below X, 0 to 1 "
+        "[%(default)s: every one]",
+    )
     check.add_argument("--json", action="store_true", help="print the API's JSON")
     check.set_defaults(run=cmd_check)
 
@@ -187,10 +196,11 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     """Print the checked draft, as the API's text answer or (``--json``) its JSON; exit 0 only
-    when every checked sentence is supported, so a pipeline can gate on it."""
+    when the draft passes its gate (``--fail-under``), so a pipeline can gate on it."""
     try:
         text = sys.stdin.read() if args.draft == "-" else Path(args.draft).read_text("utf-8")
-        result = check_draft(_store(args), DraftQuery(text, limit=args.limit))
+        query = DraftQuery(text, limit=args.limit, fail_under=args.fail_under)
+        result = check_draft(_store(args), query)
     except (OSError, UnicodeDecodeError, ProvenanceError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_CHECK_FAILED
@@ -198,7 +208,18 @@ def cmd_check(args: argparse.Namespace) -> int:
         print(json.dumps(asdict(result), indent=2, ensure_ascii=False))
     else:
         print(draft_text(result), end="")
-    return 0 if result.all_supported else EXIT_NOT_SUPPORTED
+    return 0 if result.summary.passed else EXIT_NOT_SUPPORTED
+
+
+def _fraction(value: str) -> float:
+    """A number from 0 to 1, for argparse (anything else exits 2 with its message)."""
+    try:
+        number = float(value)
+    except ValueError:
+        number = -1.0
+    if not 0.0 <= number <= 1.0:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number from 0 to 1")
+    return number
 
 
 def cmd_cite_verify(args: argparse.Namespace) -> int:

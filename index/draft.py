@@ -12,6 +12,7 @@ import re
 import time
 from dataclasses import dataclass, field
 from enum import StrEnum
+from fractions import Fraction
 
 from index.answered import AnsweredWith, answered_with
 from index.errors import DraftTooLong, InvalidDraft
@@ -70,6 +71,8 @@ class DraftQuery:
     sources: tuple[str, ...] = ()
     published_from: str | None = None
     published_to: str | None = None
+    #: The verified fraction below which the draft fails (None: :data:`FAIL_UNDER`).
+    fail_under: float | None = None
 
     @property
     def where(self) -> ArticleFilter:
@@ -104,20 +107,40 @@ class DraftSentence:
     unsupported_terms: list[str] = field(default_factory=list)
 
 
+#: The gate when none is asked for: every checked sentence supported, as ``provenance check``'s
+#: exit status has always said.
+FAIL_UNDER = 1.0
+
+
 @dataclass(frozen=True)
 class DraftSummary:
-    """How many sentences were checked, and how many got each verdict."""
+    """How many sentences were checked, how many got each verdict, and the gate: the share
+    of checked sentences supported (None when none was checked) and whether it reaches
+    ``fail_under`` (a draft with nothing to check passes)."""
 
     checked: int
     supported: int
     disputed: int
     contradicted: int
     unsupported: int
+    verified_fraction: float | None = None
+    fail_under: float = FAIL_UNDER
+    passed: bool = True
 
     @classmethod
-    def of(cls, sentences: list[DraftSentence]) -> DraftSummary:
+    def of(cls, sentences: list[DraftSentence], fail_under: float | None = None) -> DraftSummary:
         verdicts = [s.verdict for s in sentences if s.checked]
-        return cls(len(verdicts), *(verdicts.count(v) for v in Verdict))
+        counts = [verdicts.count(v) for v in Verdict]
+        gate = FAIL_UNDER if fail_under is None else fail_under
+        checked, supported = len(verdicts), verdicts.count(Verdict.SUPPORTED)
+        return cls(
+            checked,
+            *counts,
+            verified_fraction=round(supported / checked, 4) if checked else None,
+            fail_under=gate,
+            # Exactly, not in floating point: 7 of 10 reaches 0.7.
+            passed=not checked or Fraction(supported, checked) >= Fraction(str(gate)),
+        )
 
 
 @dataclass(frozen=True)
@@ -130,11 +153,6 @@ class DraftResult:
     summary: DraftSummary
     took_ms: float
     answered_with: AnsweredWith | None = None
-
-    @property
-    def all_supported(self) -> bool:
-        """Whether every checked sentence is supported (a pipeline may publish)."""
-        return all(s.verdict == Verdict.SUPPORTED for s in self.sentences if s.checked)
 
 
 @dataclass(frozen=True)
@@ -175,7 +193,7 @@ def check_draft(
     return DraftResult(
         text=query.text,
         sentences=sentences,
-        summary=DraftSummary.of(sentences),
+        summary=DraftSummary.of(sentences, query.fail_under),
         took_ms=round((time.perf_counter() - started) * 1000, 2),
         answered_with=made_with,
     )

@@ -55,3 +55,11 @@ class InvalidCitation(ProvenanceError):
     def __init__(self, errors: dict[str, list[str]]):
         super().__init__(describe(errors))
         self.errors = errors
+
+
+class InvalidCursor(ProvenanceError):
+    """A cursor this service did not issue, or issued for another query."""
+
+
+class StaleCursor(ProvenanceError):
+    """A cursor issued on an earlier state of the archive: its answer has changed since."""

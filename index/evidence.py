@@ -6,32 +6,31 @@ This is the one code path behind the HTTP API, the CLI's ``search`` and the eval
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from index.answered import AnsweredWith, answered_with
-from index.citations import Citation, cite
+from index.citations import cite
 from index.judging import verifier as verifiers
 from index.judging.claims import Claim, analyse_claim
-from index.judging.explain import Cover, covers, explain, highlights, matched_words
+from index.judging.explain import covers, explain, highlights, matched_words
 from index.judging.model import (
-    REFUTE_MIN_COVERAGE,
     RELATED,
-    SUPPORT_MIN_COVERAGE,
     SUPPORTS,
     claim_parts,
+    could_take_a_side,
     judge,
     model,
     supports_part,
     within_reach,
 )
 from index.judging.views import Judgement, SentenceView, refers_back
-from index.models.semantic import Encoder, pack, sentence_input
-from index.models.semantic import similarities as semantic_similarities
-from index.records import ArticleFilter, ArticleRef, SentenceHit, Stance, StoredArticle
+from index.models.semantic import Encoder, claim_similarities
+from index.records import ArticleFilter, SentenceHit, Stance, StoredArticle
+from index.results import ClaimPart, Context, Copy, Evidence, EvidenceResult
 from index.stores.base import ArticleStore, Snapshot
-from index.text.provenance import Attribution, attribute, similar_sizes
+from index.text.provenance import attribute, similar_sizes
 
 CANDIDATE_POOL = 100
 
@@ -48,6 +47,8 @@ class EvidenceQuery:
     published_to: str | None = None
     context: int = 1
     stance: Stance = Stance.SUPPORTS
+    #: Where the page starts in the whole answer (:mod:`index.pages`); None: the first page.
+    cursor: str | None = None
 
     @property
     def where(self) -> ArticleFilter:
@@ -56,65 +57,12 @@ class EvidenceQuery:
 
 
 @dataclass(frozen=True)
-class Copy:
-    """The same statement as carried by another article."""
+class Window:
+    """Which of a claim's candidates to judge: the pool numbered ``tier`` in retrieval order
+    (0: the best ``pool``), and ``best``, the best supporting score the pools before it hold."""
 
-    sentence: str
-    article_id: str
-    source: str | None
-    published: str | None
-    url: str | None
-    sentence_index: int
-    citation: Citation
-
-
-@dataclass(frozen=True)
-class Context:
-    """Sentences just before and after the evidence in its article."""
-
-    before: list[str]
-    after: list[str]
-
-
-@dataclass(frozen=True)
-class Evidence:
-    """One supporting (or, with ``stance=all``, refuting or related) sentence and its copies."""
-
-    sentence: str
-    score: float
-    stance: Stance
-    matched_terms: list[str]
-    highlights: list[list[int]]
-    article: ArticleRef
-    sentence_index: int
-    offsets: list[int]
-    context: Context
-    attribution: Attribution | None
-    also_in: list[Copy]
-    corroboration: int
-    covers: list[Cover]
-    explanation: str
-    citation: Citation
-
-
-@dataclass(frozen=True)
-class ClaimPart:
-    """A clause of a long claim, and whether a sentence of the answer supports it."""
-
-    text: str
-    supported: bool
-
-
-@dataclass(frozen=True)
-class EvidenceResult:
-    """The answer to a claim; ``parts`` only for a claim judged clause by clause."""
-
-    claim: str
-    took_ms: float
-    evidence: list[Evidence]
-    unsupported_terms: list[str]
-    parts: list[ClaimPart] = field(default_factory=list)
-    answered_with: AnsweredWith | None = None
+    tier: int = 0
+    best: float = 0.0
 
 
 @dataclass
@@ -140,12 +88,30 @@ def find_evidence(
     claim = analyse_claim(query.claim)
     snapshot = store.snapshot()  # one view for candidates and their articles
     judged = judge_candidates(snapshot, claim, query, store.encoder)
-    groups = [
+    groups = asked_groups(fold_copies(judged), query)[: query.limit]
+    return answer(claim, query, groups, snapshot, started, made_with=made_with)
+
+
+def asked_groups(groups: list[list[Judged]], query: EvidenceQuery) -> list[list[Judged]]:
+    """The groups the query asks for: of its stance (or all), scored at least its min_score."""
+    return [
         g
-        for g in fold_copies(judged)
+        for g in groups
         if (query.stance == Stance.ALL or g[0].judgement.stance == SUPPORTS)
         and g[0].judgement.score >= query.min_score
-    ][: query.limit]
+    ]
+
+
+def answer(
+    claim: Claim,
+    query: EvidenceQuery,
+    groups: list[list[Judged]],
+    snapshot: Snapshot,
+    started: float,
+    next_cursor: str | None = None,
+    made_with: AnsweredWith | None = None,
+) -> EvidenceResult:
+    """The answer of these groups: their items, the claim words and parts none supports."""
     articles: dict[str, StoredArticle] = {}
     evidence = [evidence_item(claim, g, query.context, snapshot, articles) for g in groups]
     supporting = [g[0] for g in groups if g[0].judgement.stance == SUPPORTS]
@@ -156,6 +122,7 @@ def find_evidence(
         unsupported_terms=unsupported_words(claim, [j for g in groups for j in g]),
         parts=claim_parts_supported(claim, supporting, snapshot),
         answered_with=made_with,
+        next=next_cursor,
     )
 
 
@@ -179,11 +146,18 @@ def judge_candidates(
     query: EvidenceQuery,
     encoder: Encoder | None = None,
     pool: int = CANDIDATE_POOL,
+    window: Window = Window(),
 ) -> list[Judged]:
     """The index's ``pool`` best candidate sentences for the claim (three per answer item at
-    least) within the query's filters, judged (with their cosine to the claim when ``encoder``
-    is given: semantic mode; read by the verifier unless it is off)."""
-    return judge_all(snapshot, [(claim, query)], encoder, pool)[0]
+    least; the ``window``'s pool of that size) within the query's filters, judged (with their
+    cosine to the claim when ``encoder`` is given: semantic mode; read by the verifier unless
+    it is off)."""
+    return judge_all(snapshot, [(claim, query)], encoder, pool, window=window)[0]
+
+
+def pool_size(query: EvidenceQuery, pool: int = CANDIDATE_POOL) -> int:
+    """How many candidates one judging of the query reads: ``pool``, or three per item."""
+    return max(pool, 3 * query.limit)
 
 
 def judge_all(
@@ -192,13 +166,15 @@ def judge_all(
     encoder: Encoder | None = None,
     pool: int = CANDIDATE_POOL,
     articles: dict[str, StoredArticle] | None = None,
+    window: Window = Window(),
 ) -> list[list[Judged]]:
     """:func:`judge_candidates` for several claims on one snapshot (a draft's sentences), the
     verifier reading all their best candidates in one batch; ``articles`` holds the stored
     articles read on this snapshot, by id, so each is read once for all the claims."""
     articles = {} if articles is None else articles
     lexical = [
-        _judged_by_rules(snapshot, claim, query, encoder, pool, articles) for claim, query in asked
+        _judged_by_rules(snapshot, claim, query, encoder, pool, articles, window)
+        for claim, query in asked
     ]
     verifier = verifiers.current()
     if verifier is not None:
@@ -207,9 +183,8 @@ def judge_all(
         )
     relative = model(encoder is not None, verifier is not None).relative
     for judged, _ in lexical:
-        stances = within_reach(
-            [j.judgement.score for j in judged], [j.judgement.stance for j in judged], relative
-        )
+        scores, stances = [j.judgement.score for j in judged], [j.judgement.stance for j in judged]
+        stances = within_reach(scores, stances, relative, window.best)
         for j, st in zip(judged, stances, strict=True):
             j.judgement = replace(j.judgement, stance=st)
     return [judged for judged, _ in lexical]
@@ -222,13 +197,16 @@ def _judged_by_rules(
     encoder: Encoder | None,
     pool: int,
     articles: dict[str, StoredArticle],
+    window: Window,
 ) -> tuple[list[Judged], dict[str, float]]:
-    """The claim's candidates judged by the lexical features, and the claim terms' idf
-    (``articles``: the stored articles read so far on this snapshot, by id)."""
-    hits = snapshot.candidates(claim.terms, query.where, max(pool, 3 * query.limit))
-    similarities = _similarities(encoder, claim, hits) if encoder else [None] * len(hits)
+    """The claim's candidates in the window judged by the lexical features, and the claim
+    terms' idf (``articles``: the stored articles read so far on this snapshot, by id)."""
+    size = pool_size(query, pool)
+    every = snapshot.candidates(claim.terms, query.where, (window.tier + 1) * size)
+    hits = every[window.tier * size :]
+    similarities = claim_similarities(encoder, claim.text, hits) if encoder else [None] * len(hits)
     idf = snapshot.idf(claim.terms)
-    best = max((h.score for h in hits), default=0.0) or 1.0
+    best = every[0].score if every else 1.0  # retrieval is relative to the claim's best
 
     def before(hit: SentenceHit) -> str | None:
         """The sentence before a hit that refers back to it (its article read once)."""
@@ -283,14 +261,9 @@ def read_top(
         read = set(top)
         for i, j in enumerate(judged):
             if i not in read:
-                j.judgement = replace(j.judgement, score=0.0, stance=RELATED, unread=True)
-
-
-def could_take_a_side(feats: dict[str, float]) -> bool:
-    """Whether a sentence states enough of the claim to support it or refute it, whatever the
-    verifier reads: the others stay ``related``, so reading them would cost for nothing."""
-    stated = feats["coverage"] + feats["synonym_coverage"]
-    return feats["coverage"] >= SUPPORT_MIN_COVERAGE or stated >= REFUTE_MIN_COVERAGE
+                j.judgement = replace(
+                    j.judgement, score=0.0, stance=RELATED, unread=True, conflict=None
+                )
 
 
 def premise(view: SentenceView) -> str:
@@ -308,18 +281,6 @@ def _judge(
 ) -> Judged:
     view = SentenceView.of(hit.text, hit.article.title, hit.speaker, retrieval, before, similarity)
     return Judged(hit, view, judge(claim, view, idf))
-
-
-def _similarities(encoder: Encoder, claim: Claim, hits: list[SentenceHit]) -> list[float]:
-    """The claim's cosine with each hit; a sentence stored without a vector (indexed before
-    semantic mode was on) is embedded now."""
-    missing = [i for i, h in enumerate(hits) if h.vector is None]
-    texts = [claim.text] + [sentence_input(hits[i].article.title, hits[i].text) for i in missing]
-    vectors = encoder.encode(texts)
-    stored = [h.vector for h in hits]
-    for i, v in zip(missing, vectors[1:], strict=True):
-        stored[i] = pack(v)
-    return [round(float(c), 4) for c in semantic_similarities(vectors[0], stored)]
 
 
 def fold_copies(judged: list[Judged]) -> list[list[Judged]]:
@@ -398,6 +359,7 @@ def evidence_item(
         covers=covers(claim, lead.judgement.matches),
         explanation=explain(claim, best.judgement),
         citation=cite(stored, index),
+        conflict=lead.judgement.conflict,
     )
 
 

@@ -11,10 +11,12 @@ from urllib.parse import urlsplit
 
 from index.answered import AnsweredWith
 from index.citations import Status, Verification, VerifyResult
-from index.draft import DraftResult, DraftSentence, Verdict
+from index.draft import DraftResult, DraftSentence, DraftSummary, Verdict
 from index.errors import describe
 from index.evidence import Evidence, EvidenceResult
+from index.judging.conflicts import ConflictKind
 from index.judging.model import SUPPORTS
+from index.judging.views import Conflict
 
 UNDATED = "undated"
 UNKNOWN_SOURCE = "unknown source"
@@ -38,6 +40,8 @@ def evidence_text(result: EvidenceResult) -> str:
         )
     if result.unsupported_terms:
         blocks.append("not supported by any sentence: " + ", ".join(result.unsupported_terms))
+    if result.next is not None:
+        blocks.append(f"more: ask again with cursor={result.next}")
     blocks += made_with(result.answered_with)
     return "\n\n".join(blocks) + "\n"
 
@@ -49,6 +53,8 @@ def _block(item: Evidence) -> str:
     if item.attribution and item.attribution.speaker:
         lines.append(f"  said by: {item.attribution.speaker}")
     lines.append(f"  why: {item.explanation}")
+    if item.conflict is not None:
+        lines.append(f"  conflict: {disagreement(item.conflict)}")
     lines.append(f"  cite: {item.citation.compact}")
     lines += [
         f"  also in: {origin(c.published, c.source, c.url)} · cite {c.citation.compact}"
@@ -65,6 +71,15 @@ def made_with(stamp: AnsweredWith | None) -> list[str]:
         f"answered with: generation {stamp.generation} · judge {stamp.judge} · support "
         f"weights {stamp.support_weights_sha256[:12]} · version {stamp.version}"
     ]
+
+
+def disagreement(conflict: Conflict) -> str:
+    """A conflict in a line: ``number · claim: 500 · source: about 300``; what the verifier
+    alone read is the whole claim and sentence, shown above, so only named."""
+    if conflict.kind == ConflictKind.READING:
+        return f"{conflict.kind} · the verifier reads a contradiction"
+    claim, source = one_line(conflict.claim), one_line(conflict.sentence)
+    return f"{conflict.kind} · claim: {claim} · source: {source}"
 
 
 def one_line(text: str) -> str:
@@ -141,6 +156,17 @@ def mark(sentence: DraftSentence, cited: list[int]) -> str:
     return f"[{MARKS[sentence.verdict]} {said}]"
 
 
+def gate(summary: DraftSummary) -> str:
+    """The gate in a line: ``verified 0.5 (1 of 2), fail under 0.8: failed``."""
+    verdict = "passed" if summary.passed else "failed"
+    if summary.verified_fraction is None:
+        return f"nothing to verify, fail under {summary.fail_under:g}: {verdict}"
+    return (
+        f"verified {summary.verified_fraction:g} ({summary.supported} of {summary.checked}), "
+        f"fail under {summary.fail_under:g}: {verdict}"
+    )
+
+
 def draft_text(result: DraftResult) -> str:
     """The draft with a mark after each checked sentence, then its numbered sources."""
     laid = footnoted(result)
@@ -150,13 +176,14 @@ def draft_text(result: DraftResult) -> str:
     )
     sources = [
         f"[{n}] {origin(e.article.published, e.article.source, e.article.url)} · "
-        f"{'' if e.stance == SUPPORTS else f'{e.stance}: '}{one_line(e.sentence)}\n"
-        f"    cite: {e.citation.compact}"
+        f"{'' if e.stance == SUPPORTS else f'{e.stance}: '}{one_line(e.sentence)}"
+        + (f" [{disagreement(e.conflict)}]" if e.conflict is not None else "")
+        + f"\n    cite: {e.citation.compact}"
         for n, e in enumerate(laid.sources, 1)
     ]
     summary = result.summary
     counts = ", ".join(f"{getattr(summary, v)} {v}" for v in Verdict)
-    lines = [marked.rstrip("\n"), "", f"{summary.checked} checked: {counts}"]
+    lines = [marked.rstrip("\n"), "", f"{summary.checked} checked: {counts}", gate(summary)]
     trailer = ["", *made_with(result.answered_with)] if result.answered_with else []
     return "\n".join([*lines, *([""] + sources if sources else []), *trailer]) + "\n"
 

@@ -15,7 +15,8 @@ from collections import OrderedDict
 from dataclasses import asdict, replace
 
 from index.answered import AnsweredWith, answered_with
-from index.evidence import EvidenceQuery, EvidenceResult, find_evidence
+from index.evidence import EvidenceQuery, EvidenceResult
+from index.pages import find_page
 from index.stores.whoosh.store import Store
 
 
@@ -29,16 +30,18 @@ def answer_etag(made_with: AnsweredWith, query: EvidenceQuery, as_text: bool) ->
 class AnswerCache:
     """The last ``size`` answers of this process, least recently used out first (0: none)."""
 
-    def __init__(self, size: int) -> None:
+    def __init__(self, size: int, secret: bytes) -> None:
         self.size = size
+        self.secret = secret
         self._answers: OrderedDict[tuple, EvidenceResult] = OrderedDict()
         self._lock = threading.Lock()
 
     def answer(
         self, store: Store, query: EvidenceQuery, made_with: AnsweredWith | None = None
     ) -> EvidenceResult:
-        """``find_evidence(store, query)``, from the cache when the index has not changed
-        (``made_with``: what answers are made with now, when the caller has read it)."""
+        """The page of the answer the query asks for (:func:`index.pages.find_page`, its
+        cursors signed with this cache's secret), from the cache when the index has not
+        changed (``made_with``: what answers are made with now, when the caller has read it)."""
         started = time.perf_counter()
         made_with = made_with or answered_with(store)
         key = (query, made_with)
@@ -48,7 +51,7 @@ class AnswerCache:
                 self._answers.move_to_end(key)
         if found is not None:
             return replace(found, took_ms=round((time.perf_counter() - started) * 1000, 2))
-        result = find_evidence(store, query, made_with)
+        result = find_page(store, query, self.secret, made_with=made_with)
         # Kept only if no commit landed meanwhile: the answer may come from the newer snapshot.
         if self.size and str(store.generation()) == made_with.generation:
             with self._lock:

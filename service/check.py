@@ -2,25 +2,29 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from flask import current_app
 
 from index.draft import DraftQuery, DraftResult, check_draft
 from index.render import draft_text
 
 from .api import DRAFTS, JSON, TEXT, Resource, operation, text_body
-from .schemas.drafts import DraftBodySchema, DraftResultSchema
+from .schemas.drafts import CheckQuerySchema, DraftBodySchema, DraftResultSchema
 from .stores import store
 
 bp = Resource("check", __name__, tag=DRAFTS)
 
 
-def plain_draft(query: None) -> DraftQuery:
-    """A text/plain body: the draft itself, with the default limit and no filters."""
-    return DraftQuery(text_body())
+def plain_draft(query: dict) -> DraftQuery:
+    """A text/plain body: the draft itself, with the default limit, no filters, and the query
+    string's gate."""
+    return DraftQuery(text_body(), fail_under=query.get("fail_under"))
 
 
 @bp.post("/v1/check")
 @operation(
+    query=CheckQuerySchema,
     body=DraftBodySchema,
     body_types=(JSON, TEXT),
     loaders={TEXT: plain_draft},
@@ -29,6 +33,8 @@ def plain_draft(query: None) -> DraftQuery:
     errors=(400, 413, 415, 422),
     text=draft_text,
 )
-def check(body: DraftQuery) -> DraftResult:
+def check(query: dict, body: DraftQuery) -> DraftResult:
     """Every sentence of a draft, marked supported, disputed, contradicted or unsupported."""
+    if body.fail_under is None:
+        body = replace(body, fail_under=query.get("fail_under"))
     return check_draft(store(), body, current_app.config["PROVENANCE"].draft_limits)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -53,6 +54,23 @@ class Config:
     lock_timeout: float = 10.0
     retry_after: int = 2
     answer_cache: int = 256
+    #: The key that signs evidence cursors; empty: derived (see :attr:`cursor_key`).
+    cursor_secret: str = ""
+
+    @property
+    def cursor_key(self) -> bytes:
+        """The HMAC key of /v1/evidence's cursors: ``PROVENANCE_CURSOR_SECRET``, else derived
+        from what every worker (and every replica) of one deployment shares: the archive's
+        place, its credentials and the API keys. Cursors then pass between workers and
+        survive restarts; only a configured secret keeps them unforgeable (docs/operations.md)."""
+        if self.cursor_secret:
+            return self.cursor_secret.encode()
+        if self.backend == "opensearch":
+            place = [self.opensearch.prefix, self.opensearch.password or ""]
+        else:
+            place = [str(Path(self.index_dir).resolve())]
+        shared = ["provenance cursor", self.backend, *place, *self.api_keys]
+        return hashlib.sha256("\0".join(shared).encode()).digest()
 
     @property
     def draft_limits(self) -> DraftLimits:
@@ -95,4 +113,5 @@ class Config:
             ),
             lock_timeout=float(env.get("PROVENANCE_LOCK_TIMEOUT", default.lock_timeout)),
             answer_cache=int(env.get("PROVENANCE_ANSWER_CACHE", default.answer_cache)),
+            cursor_secret=env.get("PROVENANCE_CURSOR_SECRET", default.cursor_secret),
         )

@@ -14,7 +14,9 @@ from index.errors import (
     DraftTooLong,
     IndexBusy,
     InvalidArticle,
+    InvalidCursor,
     InvalidDraft,
+    StaleCursor,
 )
 
 PROBLEM_JSON = "application/problem+json"
@@ -101,6 +103,14 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(DraftTooLong)
     def draft_too_long(exc: DraftTooLong):
         return problem(413, "Content Too Large", str(exc))
+
+    @app.errorhandler(InvalidCursor)
+    def invalid_cursor(exc: InvalidCursor):
+        return problem(422, "Unprocessable Content", str(exc), {"cursor": [str(exc)]})
+
+    @app.errorhandler(StaleCursor)
+    def stale_cursor(exc: StaleCursor):
+        return problem(410, "Gone", str(exc))
 
     @app.errorhandler(ArticleNotFound)
     def not_found(exc: ArticleNotFound):

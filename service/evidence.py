@@ -18,7 +18,7 @@ bp = Resource("evidence", __name__, tag=EVIDENCE)
 @operation(
     query=EvidenceQuerySchema,
     response=EvidenceResultSchema,
-    errors=(422,),
+    errors=(410, 422),
     text=evidence_text,
     etag=True,
 )
@@ -33,7 +33,7 @@ def get_evidence(query: EvidenceQuery):
 @operation(
     body=EvidenceBodySchema,
     response=EvidenceResultSchema,
-    errors=(400, 415, 422),
+    errors=(400, 410, 415, 422),
     text=evidence_text,
 )
 def post_evidence(body: EvidenceQuery) -> EvidenceResult:

@@ -32,6 +32,7 @@ STATUS_TEXT = {
     403: "Forbidden",
     404: "Not Found",
     409: "Conflict",
+    410: "Gone",
     413: "Content Too Large",
     414: "URI Too Long",
     415: "Unsupported Media Type",
@@ -40,7 +41,10 @@ STATUS_TEXT = {
 }
 SPEC_FILE = Path(__file__).resolve().parent.parent / "openapi.yaml"
 #: Statuses whose description says more than their name.
-DESCRIPTIONS = {414: f"URI Too Long. {LINE_TOO_LONG}"}
+DESCRIPTIONS = {
+    410: "Gone: the cursor was issued on an earlier state of the archive; ask again without it.",
+    414: f"URI Too Long. {LINE_TOO_LONG}",
+}
 NOT_MODIFIED = "Not Modified: the answer If-None-Match names is still the answer (no body is sent)."
 IF_NONE_MATCH = {
     "in": "header",

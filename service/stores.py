@@ -23,7 +23,7 @@ def init_store(app: Flask) -> ArticleStore:
         opensearch=config.opensearch,
         semantic=config.semantic,
     )
-    app.extensions[ANSWERS_KEY] = AnswerCache(config.answer_cache)
+    app.extensions[ANSWERS_KEY] = AnswerCache(config.answer_cache, config.cursor_key)
     return app.extensions[KEY]
 
 

@@ -9,7 +9,7 @@ from werkzeug.datastructures import MultiDict
 
 from index import render
 from index.draft import DraftQuery, check_draft
-from index.errors import DraftTooLong, InvalidDraft
+from index.errors import DraftTooLong, InvalidCursor, InvalidDraft, StaleCursor
 from index.records import Stance
 
 from .api import READ, authorize, load_query
@@ -29,9 +29,12 @@ def page() -> tuple[str, int]:
         return render_template("index.html", **shown), 200
     try:
         query = load_query(EvidencePageSchema, asked)
+        result = answers().answer(store(), query)
     except ValidationError as exc:
         return render_template("index.html", errors=field_messages(exc.messages), **shown), 422
-    result = answers().answer(store(), query)
+    except (InvalidCursor, StaleCursor) as exc:
+        status = 410 if isinstance(exc, StaleCursor) else 422
+        return render_template("index.html", errors={"cursor": [str(exc)]}, **shown), status
     return render_template("index.html", result=result, asked=asked, **shown), 200
 
 

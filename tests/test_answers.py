@@ -7,6 +7,7 @@ from service.answers import AnswerCache
 from .conftest import AUTH
 
 CLAIM = "the heron nested on the old mill roof"
+SECRET = b"test cursors"
 
 
 def ids(response) -> list[str]:
@@ -27,7 +28,7 @@ def test_an_answer_after_a_write_reflects_the_write(client):
 
 
 def test_a_repeated_claim_is_served_from_the_cache_until_a_commit(seeded: Store):
-    cache = AnswerCache(4)
+    cache = AnswerCache(4, SECRET)
     query = EvidenceQuery("Peskov said the annexed regions are non-negotiable")
     first = cache.answer(seeded, query)
     assert cache.answer(seeded, query).evidence is first.evidence  # the same answer object
@@ -43,6 +44,6 @@ def test_a_repeated_claim_is_served_from_the_cache_until_a_commit(seeded: Store)
 
 
 def test_a_cache_of_size_zero_keeps_nothing(seeded: Store):
-    cache = AnswerCache(0)
+    cache = AnswerCache(0, SECRET)
     query = EvidenceQuery("Peskov said the annexed regions are non-negotiable")
     assert cache.answer(seeded, query).evidence is not cache.answer(seeded, query).evidence

@@ -39,6 +39,9 @@ def test_a_seed_draft_over_http(tmp_path):
             "disputed": 0,
             "contradicted": 1,
             "unsupported": 1,
+            "verified_fraction": 0.3333,
+            "fail_under": 1.0,
+            "passed": False,
         }
         text = server.request(
             "POST",

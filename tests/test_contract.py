@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -41,6 +42,10 @@ def test_schemathesis_finds_no_failure(tmp_path):
                 "--no-color",
             ],
             cwd=tmp_path,  # its cache and reports stay out of the repository
+            env={
+                **os.environ,
+                "SCHEMATHESIS_HOOKS": str(Path(__file__).parent / "schemathesis_hooks.py"),
+            },
             capture_output=True,
             text=True,
             timeout=600,

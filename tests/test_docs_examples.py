@@ -45,6 +45,8 @@ VOLATILE = [
     (re.compile(r'("took_ms": )[0-9.]+'), r"\1<ms>"),
     (re.compile(r"^(Date: ).*$", re.M), r"\1<date>"),
     (re.compile(r"^(X-Request-ID: )[0-9a-f]{32}$", re.M), r"\1<id>"),
+    # An evidence cursor is signed with a key derived from the index's path.
+    (re.compile(r'("next": "|cursor=)[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{22}'), r"\1<cursor>"),
 ]
 
 

@@ -8,18 +8,34 @@ from __future__ import annotations
 
 import hashlib
 import math
+import random
 import time
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import asdict
+from dataclasses import asdict, replace
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from index.citations import cite, verify_citations
-from index.errors import ArticleConflict, ArticleNotFound
+from index.errors import ArticleConflict, ArticleNotFound, InvalidCursor, StaleCursor
+from index.evidence import (
+    CANDIDATE_POOL,
+    EvidenceQuery,
+    EvidenceResult,
+    Judged,
+    Window,
+    asked_groups,
+    find_evidence,
+    fold_copies,
+    judge_candidates,
+    pool_size,
+)
 from index.judging.claims import analyse_claim
 from index.models.semantic import unpack
-from index.records import ArticleFilter
+from index.pages import MAX_CANDIDATES, find_page
+from index.records import ArticleFilter, Stance
 from index.stores.base import ArticleStore
 from index.stores.open import open_store
 from index.stores.opensearch.layout import _sentence_actions, analysed
@@ -427,3 +443,146 @@ def test_sweep_deletes_orphaned_generations_older_than_the_grace(opensearch_sett
     assert store.client.count(index=store.sentences)["count"] == 1
     assert [h.text for h in _candidates(store, "zebra")[1]] == ["The zebra crossed."]
     store.close()
+
+
+# --- the retrieval order -------------------------------------------------------------------------
+
+
+def test_a_longer_list_of_candidates_begins_with_every_shorter_one_even_among_equal_scores(store):
+    # The same sentence in eight articles scores the same in each: whichever of them a top-k
+    # keeps, a longer top-k keeps them too, in the same order.
+    store.add_many([article(i, "The bridge closed. The river rose.") for i in range(8)])
+    terms, snapshot = analyse_claim("bridge closed").terms, store.snapshot()
+    longest = [(h.article.id, h.index) for h in snapshot.candidates(terms, EVERYTHING, 8)]
+    assert sorted(longest) == [(f"a{i:03d}", 0) for i in range(8)]
+    for n in range(1, 8):
+        hits = store.snapshot().candidates(terms, EVERYTHING, n)
+        assert [(h.article.id, h.index) for h in hits] == longest[:n]
+
+
+# --- the pages of an answer ----------------------------------------------------------------------
+
+#: Sentences on one bridge, each its own statement (none folds into another).
+BRIDGE = [
+    "The bridge closed after heavy floods.",
+    "Engineers found cracked cables under the old bridge deck.",
+    "Ferries carried commuters while the bridge stayed shut.",
+    "The council voted to repair the bridge before winter.",
+    "Floods also closed two schools in the valley.",
+    "Traffic on the ring road doubled after the bridge closure.",
+]
+WORDS = "the bridge council river mayor flood closed opened city two three said new old".split()
+SECRET = b"contract cursors"
+
+
+def whole_answer(store, query, pool: int) -> list[list[Judged]]:
+    """One big answer as index/pages.py defines it: the pools of retrieval order one after
+    another, each judged and folded alone, the next read while a pool is full and holds at
+    least a page of items."""
+    snapshot, claim, size = store.snapshot(), analyse_claim(query.claim), pool_size(query, pool)
+    items: list[list[Judged]] = []
+    window = Window()
+    while True:
+        judged = judge_candidates(snapshot, claim, query, store.encoder, size, window)
+        groups = asked_groups(fold_copies(judged), query)
+        items += groups
+        deeper = (window.tier + 2) * size <= MAX_CANDIDATES
+        if len(judged) < size or len(groups) < query.limit or not deeper:
+            return items
+        held = [j.judgement.score for j in judged if j.judgement.stance == Stance.SUPPORTS]
+        window = Window(window.tier + 1, max([window.best, *held]))
+
+
+def walk(store, query, pool: int) -> list[EvidenceResult]:
+    """Every page of the query's answer, following each page's next cursor."""
+    pages = [find_page(store, query, SECRET, pool)]
+    while pages[-1].next is not None:
+        assert len(pages) < 500
+        pages.append(find_page(store, replace(query, cursor=pages[-1].next), SECRET, pool))
+    return pages
+
+
+def sentences_of(item) -> frozenset[tuple[str, int]]:
+    """The sentences an answer item stands for: its own and its copies'."""
+    copies = {(c.article_id, c.sentence_index) for c in item.also_in}
+    return frozenset({(item.article.id, item.sentence_index), *copies})
+
+
+@st.composite
+def corpora(draw):
+    """A few articles of a small vocabulary (copies of one sentence among them), a claim in
+    it, and how to ask: limit, stance, min_score, and a pool small enough to need several."""
+    sentence = st.lists(st.sampled_from(WORDS), min_size=3, max_size=8).map(
+        lambda ws: " ".join(ws).capitalize() + "."
+    )
+    texts = draw(st.lists(st.lists(sentence, min_size=1, max_size=4), min_size=2, max_size=14))
+    if draw(st.booleans()):  # a wire story and its copy
+        texts.append(list(texts[0]))
+    claim = " ".join(draw(st.lists(st.sampled_from(WORDS), min_size=2, max_size=5)))
+    asked = {
+        "limit": draw(st.integers(1, 4)),
+        "stance": draw(st.sampled_from([Stance.SUPPORTS, Stance.ALL])),
+        "min_score": draw(st.sampled_from([0.0, 0.05])),
+    }
+    pool = draw(st.integers(2, 6) | st.just(CANDIDATE_POOL))
+    return [" ".join(t) for t in texts], claim, asked, pool
+
+
+def test_walking_the_cursor_gives_each_sentence_once_in_the_whole_answers_order(store):
+    runs = iter(range(10_000))
+
+    @settings(
+        max_examples=40 if store.backend == "whoosh" else 8,
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow],
+    )
+    @given(corpora())
+    def check(case):
+        texts, claim, asked, pool = case
+        source = f"run{next(runs)}"  # each example asks only its own articles
+        # Whoosh names segments with the random module, which hypothesis seeds alike for every
+        # example: a name of its own for each example's segment.
+        random.seed(source)
+        store.add_many(
+            [build_article(t, id=f"{source}-{i:02d}", source=source) for i, t in enumerate(texts)]
+        )
+        query = EvidenceQuery(claim, sources=(source,), **asked)
+        pages = walk(store, query, pool)
+        items = [item for page in pages for item in page.evidence]
+        assert all(len(p.evidence) == query.limit for p in pages[:-1])
+        assert len(pages[-1].evidence) <= query.limit
+        said = [s for item in items for s in sentences_of(item)]
+        assert len(said) == len(set(said))  # each sentence once, as an item or a copy
+        whole = whole_answer(store, query, pool)
+        assert [sentences_of(i) for i in items] == [
+            frozenset((j.hit.article.id, j.hit.index) for j in g) for g in whole
+        ]
+        if pool == CANDIDATE_POOL:
+            assert pages[0].evidence == find_evidence(store, query).evidence
+
+    check()
+
+
+def test_the_first_page_is_the_answer_find_evidence_gives(store):
+    store.add_many([article(i, text) for i, text in enumerate(BRIDGE)])
+    query = EvidenceQuery("the bridge closed after floods", limit=2, stance=Stance.ALL)
+    first = find_page(store, query, SECRET)
+    assert first.evidence == find_evidence(store, query).evidence and first.next is not None
+    rest = walk(store, replace(query, cursor=first.next), CANDIDATE_POOL)
+    shown = [e.article.id for page in [first, *rest] for e in page.evidence]
+    assert sorted(shown) == [f"a{i:03d}" for i in range(len(BRIDGE))]
+
+
+def test_a_cursor_is_bound_to_its_query_and_to_the_archive_it_started_on(store):
+    store.add_many([article(i, text) for i, text in enumerate(BRIDGE)])
+    query = EvidenceQuery("the bridge closed after floods", limit=1, stance=Stance.ALL)
+    cursor = find_page(store, query, SECRET).next
+    assert cursor is not None
+    for other in [replace(query, claim="bridge opened"), replace(query, limit=2)]:
+        with pytest.raises(InvalidCursor, match="another query"):
+            find_page(store, replace(other, cursor=cursor), SECRET)
+    with pytest.raises(InvalidCursor, match="Not a cursor this service issued"):
+        find_page(store, replace(query, cursor=cursor), b"another secret")
+    store.add(article(9, "The bridge closed again after the floods."))
+    with pytest.raises(StaleCursor, match="ask again without a cursor"):
+        find_page(store, replace(query, cursor=cursor), SECRET)

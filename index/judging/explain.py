@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from index.judging.claims import Claim
+from index.judging.conflicts import DISAGREEMENTS
 from index.judging.model import REFUTES, SUPPORTS
 from index.judging.views import (
     EXACT,
@@ -91,15 +92,7 @@ def explain(claim: Claim, j: Judgement) -> str:
             f"The verifier reads that it {verdict} the claim (entailment {entailed:.2f}, "
             f"contradiction {contradicted:.2f}). {said}."
         )
-    reasons = [text for name, text in _DISAGREEMENTS.items() if j.features.get(name)]
+    reasons = [text for name, text in DISAGREEMENTS.items() if j.features.get(name)]
     if j.stance == SUPPORTS or not reasons:
         return said + "."
     return said + "; but " + " and ".join(reasons) + "."
-
-
-_DISAGREEMENTS = {
-    "negation_mismatch": "negates what the claim states",
-    "number_conflict": "states another number or date",
-    "antonym": "states the opposite of a claim word",
-    "predicate_swapped": "puts another word in place of the claim's key word",
-}

@@ -10,7 +10,7 @@ from functools import cache, lru_cache
 from index.judging.claims import Claim, Token, terms_of
 from index.judging.lexicon import lexicon
 from index.judging.negation import negated
-from index.judging.quantities import _kinded, quantities, rounded_quantities
+from index.judging.quantities import Mention, _kinded, mentions, quantities, rounded_quantities
 from index.judging.views import EXACT, NEIGHBOUR, SYNONYM, VARIANT, Reading, SentenceView
 
 # --- features --------------------------------------------------------------------------------
@@ -92,14 +92,23 @@ def negation_mismatch(r: Reading) -> float:
 
 
 def number_conflict(r: Reading) -> float:
-    """1 when the claim states a quantity, year, month or weekday the sentence lacks while
-    stating another of its kind (2014 vs 2016, 2 degrees vs 3 degrees, June vs May); a
-    quantity counts as stated when it is the claimed one as the claim rounds it (see
-    :func:`states`)."""
+    """1 when the claim states a quantity, year, day, month or weekday the sentence lacks while
+    stating another of its kind (2014 vs 2016, 2 degrees vs 3 degrees, June vs May, "five
+    hundred" vs 300); a quantity counts as stated when it is the claimed one as the claim
+    rounds it (see :func:`states`)."""
+    return float(conflicting_mentions(r) is not None)
+
+
+def conflicting_mentions(r: Reading) -> tuple[Mention, Mention] | None:
+    """The first claimed quantity, year, day, month or weekday the sentence lacks while stating
+    another of its kind, and the sentence's first of that kind; None when none conflicts."""
     steps = rounded_quantities(r.claim.text)
-    claimed, stated = _kinded(r.claim.text), _kinded(r.s.text)
+    stated = _kinded(r.s.text)
     kinds = {kind for kind, _ in stated}
-    return float(any(kind in kinds and not states(stated, kind, v, steps) for kind, v in claimed))
+    for claimed in mentions(r.claim.text):
+        if claimed.kind in kinds and not states(stated, claimed.kind, claimed.value, steps):
+            return claimed, next(m for m in mentions(r.s.text) if m.kind == claimed.kind)
+    return None
 
 
 def number_missing(r: Reading) -> float:
@@ -129,15 +138,22 @@ def states(
 def antonym(r: Reading) -> float:
     """1 when the sentence states the opposite of a claim word where it would state the word
     ("decreased" for "increased" next to the claim's words around it)."""
+    return float(opposite_words(r) is not None)
+
+
+def opposite_words(r: Reading) -> tuple[str, str] | None:
+    """The claim word and the sentence's opposite of it that make :func:`antonym`, as written."""
     lex = lexicon()
     for at, w in enumerate(r.claim.words):
         term = w.terms[-1]
         if term in r.matches or term not in lex.antonyms:
             continue
         slot = _slot(r, at, both=False)
-        if slot and lex.antonym_of(term, frozenset(t.term for t in slot)):
-            return 1.0
-    return 0.0
+        opposite = lex.antonym_of(term, frozenset(t.term for t in slot)) if slot else None
+        if opposite:
+            said = next(t for t in slot if t.term == opposite)
+            return w.surface, r.s.text[said.start : said.end]
+    return None
 
 
 def predicate_missing(r: Reading) -> float:
@@ -155,15 +171,23 @@ def predicate_swapped(r: Reading) -> float:
     changed in the same statement. In a looser paraphrase the word in the slot is more often
     one the lexicon does not know as a synonym; there the rule blocked true support as often
     as refutation (docs/quality.md)."""
+    return float(swapped_words(r) is not None)
+
+
+def swapped_words(r: Reading) -> tuple[str, str] | None:
+    """The claim's key word and the sentence's words in its place that make
+    :func:`predicate_swapped`, as written."""
     key = key_predicate(r.claim)
     if key is None or key in r.matches:
-        return 0.0
+        return None
     if r.share(t for t, m in r.matches.items() if m.how != NEIGHBOUR) < SWAP_MIN_STATED:
-        return 0.0
+        return None
     at = next(i for i, w in enumerate(r.claim.words) if key in w.terms)
     slot = _slot(r, at, both=True)
     claimed = set(r.claim.terms)
-    return float(bool(slot) and not any(t.term in claimed for t in slot))
+    if not slot or any(t.term in claimed for t in slot):
+        return None
+    return r.claim.words[at].surface, r.s.text[slot[0].start : slot[-1].end]
 
 
 # How many words may stand in for a claim word ("seized back" for "lost").

@@ -12,6 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from index.judging.claims import Claim, analyse_claim
+from index.judging.conflicts import conflict, disagrees
 from index.judging.features import FEATURES
 from index.judging.negation import clauses
 from index.judging.views import Judgement, Reading, SentenceView
@@ -105,7 +106,9 @@ def _judge_part(claim: Claim, s: SentenceView, idf: dict[str, float]) -> Judgeme
     m = model(s.similarity is not None, verified)
     score = m.score(feats)
     decided = verified_stance(feats, score, m) if verified else stance(feats, score, m.threshold)
-    return Judgement(round(score, 4), decided, feats, r.matches, s.reading(claim.text))
+    against = conflict(r, feats) if decided == REFUTES else None
+    reading = s.reading(claim.text)
+    return Judgement(round(score, 4), decided, feats, r.matches, reading, conflict=against)
 
 
 # Claims longer than this many words are judged clause by clause: a sentence rarely states all
@@ -132,18 +135,20 @@ def stance(feats: dict[str, float], score: float, threshold: float) -> str:
     A sentence lacking a claimed number may still support it ("about 0.04%" vs "400 ppm"):
     ``number_missing`` lowers its score instead.
     """
-    disagrees = (
-        feats["negation_mismatch"]
-        or feats["number_conflict"]
-        or feats["antonym"]
-        or feats["predicate_swapped"]
-    )
+    disagreeing = disagrees(feats)
     stated = feats["coverage"] + feats["synonym_coverage"]
-    if disagrees and stated >= REFUTE_MIN_COVERAGE:
+    if disagreeing and stated >= REFUTE_MIN_COVERAGE:
         return REFUTES
-    if score >= threshold and feats["coverage"] >= SUPPORT_MIN_COVERAGE and not disagrees:
+    if score >= threshold and feats["coverage"] >= SUPPORT_MIN_COVERAGE and not disagreeing:
         return SUPPORTS
     return RELATED
+
+
+def could_take_a_side(feats: dict[str, float]) -> bool:
+    """Whether a sentence states enough of the claim to support it or refute it, whatever the
+    verifier reads: the others stay ``related``, so reading them would cost for nothing."""
+    stated = feats["coverage"] + feats["synonym_coverage"]
+    return feats["coverage"] >= SUPPORT_MIN_COVERAGE or stated >= REFUTE_MIN_COVERAGE
 
 
 def verified_stance(feats: dict[str, float], score: float, m: Model) -> str:
@@ -173,15 +178,18 @@ def verified_stance(feats: dict[str, float], score: float, m: Model) -> str:
 NEAR_VERBATIM = 0.3
 
 
-def within_reach(scores: list[float], stances: list[str], relative: float) -> list[str]:
-    """The stances with ``supports`` kept only within ``relative`` of the best supporting score.
+def within_reach(
+    scores: list[float], stances: list[str], relative: float, best: float = 0.0
+) -> list[str]:
+    """The stances with ``supports`` kept only within ``relative`` of the best supporting score
+    (or of ``best``, the best the claim's answer already holds, when higher).
 
     Scores of one claim vary by orders of magnitude between claims (a rare-worded claim scores
     high, a vague one low), so besides the global threshold the answer is cut per claim: a
     sentence far below the claim's best support (capped at :data:`NEAR_VERBATIM`, so that a
     verbatim match does not cut its paraphrases) is ``related``, not supporting.
     """
-    best = max((s for s, st in zip(scores, stances, strict=True) if st == SUPPORTS), default=0.0)
+    best = max([best, *(s for s, st in zip(scores, stances, strict=True) if st == SUPPORTS)])
     best = min(best, NEAR_VERBATIM)
     return [
         RELATED if st == SUPPORTS and s < relative * best else st

@@ -51,14 +51,23 @@ def negated(text: str, tokens: tuple[Token, ...], weights: dict[str, float]) -> 
 
     With no weighted term in the text, any cue in it counts.
     """
+    return negation_cue(text, tokens, weights) is not None
+
+
+def negation_cue(
+    text: str, tokens: tuple[Token, ...], weights: dict[str, float]
+) -> tuple[int, int] | None:
+    """``[start, end)`` in ``text`` of the negation cue that makes it :func:`negated`, or None."""
     spans = clauses(text)
     held = [sum(weights.get(t.term, 0.0) for t in tokens if a <= t.start < b) for a, b in spans]
-    if not any(held):
-        return _negative(text)
-    a, b = spans[held.index(max(held))]
-    return _negative(text[a:b])
+    a, b = spans[held.index(max(held))] if any(held) else (0, len(text))
+    cue = _cue(text[a:b])
+    return (a + cue[0], a + cue[1]) if cue else None
 
 
-def _negative(clause: str) -> bool:
-    """Whether a negation cue remains once double negatives are read as positives."""
-    return bool(_NEGATION.search(_DOUBLE_NEGATIVE.sub(" ", clause)))
+def _cue(clause: str) -> tuple[int, int] | None:
+    """Where a negation cue remains once double negatives are read as positives."""
+    # Blanked to the same length, so the cue's place is the clause's own.
+    kept = _DOUBLE_NEGATIVE.sub(lambda m: " " * len(m.group()), clause)
+    found = _NEGATION.search(kept)
+    return found.span() if found else None

@@ -5,6 +5,7 @@ writer used, years, month and weekday names; what the number and date conflicts 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 
@@ -51,7 +52,8 @@ def quantities(text: str) -> frozenset[tuple[str, float]]:
     Digits inside names are not quantities: "COVID-19", "SARS-CoV-2", "G7", "F-16", "5G",
     "Boeing 737", "Windows 11", "Article 5". A unit is the word after the number, past a
     multiplier ("3 million people" is 3e6 ``people``), so "2 degrees" and "40 percent" never
-    compare, and years stand apart as ``year``.
+    compare, and years stand apart as ``year`` and days of a month as ``day``. Numbers written
+    as words count as their digits would ("five hundred" is 500, "two dozen" 24).
     """
     return frozenset(rounded_quantities(text))
 
@@ -63,15 +65,49 @@ _HEDGE = re.compile(
 )
 
 
+@dataclass(frozen=True)
+class Mention:
+    """A number, year, day, month or weekday as a text states it: its kind (a unit, ``""``
+    for a bare number, ``year``, ``day``, ``named month``, ``named weekday``), its value (a
+    float, or the full name), the rounding step of a quantity, and ``text[start:end]`` as
+    written (with its hedge: "about 300")."""
+
+    kind: str
+    value: float | str
+    step: float
+    start: int
+    end: int
+
+    @property
+    def is_quantity(self) -> bool:
+        return isinstance(self.value, float)
+
+
 @lru_cache(maxsize=50_000)
 def rounded_quantities(text: str) -> dict[tuple[str, float], float]:
     """Each quantity of :func:`quantities` with its rounding step: the place of its last digit
-    as written ("7.2 m": 0.1; "29 billion": 1e9), or, after a hedge, of its last nonzero
-    digit ("about 30 percent": 10)."""
-    found: dict[tuple[str, float], float] = {}
+    as written ("7.2 m": 0.1; "29 billion": 1e9), or, after a hedge or in words, of its last
+    nonzero digit ("about 30 percent": 10; "five hundred": 100)."""
+    return {(m.kind, m.value): m.step for m in mentions(text) if m.is_quantity}
+
+
+@lru_cache(maxsize=50_000)
+def mentions(text: str) -> tuple[Mention, ...]:
+    """The numbers (in digits or words), years, days, months and weekdays a text states, in
+    the order it states them."""
+    named = _named_mentions(text)
+    found = [*_digit_mentions(text, named), *_word_mentions(text), *named]
+    return tuple(sorted(found, key=lambda m: m.start))
+
+
+def _digit_mentions(text: str, named: list[Mention]) -> list[Mention]:
+    """The numbers in digits; one next to a month's name (of ``named``) is a day."""
+    months = [m for m in named if m.kind == "named month"]
+    found = []
     for m in _NUMBER.finditer(text):
         raw = m.group().replace(",", "")
         value = float(raw)
+        written = m.start() + len(m.group().rstrip(","))  # "27," of "February 27, 2025"
         glued = re.match(r"[A-Za-z]+", text[m.end() :])
         if glued and glued.group().lower() not in _GLUED_UNITS:
             continue  # "5G", "3D": a name
@@ -79,15 +115,89 @@ def rounded_quantities(text: str) -> dict[tuple[str, float], float]:
         if before and _names_a_thing(before.group(1), before.start(1)) and not _is_year(raw):
             continue  # "Boeing 737", "Article 5"
         if _is_year(raw) and not glued:
-            found[("year", value)] = 0.0
+            found.append(Mention("year", value, 0.0, m.start(), written))
+            continue
+        if months and _is_day(text, m.start(), m.end(), raw, months):
+            found.append(Mention("day", value, 0.0, m.start(), written))
             continue
         digits = Decimal(raw)
-        if _HEDGE.search(text[: m.start()]):
+        hedge = _HEDGE.search(text[: m.start()])
+        if hedge:
             digits = digits.normalize()
-        multiplier = _multiplier(text, m.end())
+        multiplier, end = _multiplier(text, m.end())
         step = 10.0 ** min(digits.as_tuple().exponent, 12) * multiplier
-        found[(_unit(text, m.end(), glued), value * multiplier)] = step
+        start = hedge.start() if hedge else m.start()
+        if glued:
+            written = m.end() + glued.end()  # "10km" whole
+        unit = _unit(text, m.end(), glued)
+        found.append(Mention(unit, value * multiplier, step, start, max(end, written)))
     return found
+
+
+def _word_mentions(text: str) -> list[Mention]:
+    found = []
+    for m in _NUMBER_WORDS.finditer(text):
+        if m.start() and text[m.start() - 1] == "-":
+            continue  # "COVID-nineteen", "one-on-one": part of a word
+        value = _word_value(m.group().lower())
+        if value is None:
+            continue  # "one" alone is more often a pronoun; "a" alone is no number
+        hedge = _HEDGE.search(text[: m.start()])
+        step = 10.0 ** Decimal(int(value)).normalize().as_tuple().exponent if value else 1.0
+        start = hedge.start() if hedge else m.start()
+        found.append(Mention(_unit(text, m.end(), None), value, step, start, m.end()))
+    return found
+
+
+def _named_mentions(text: str) -> list[Mention]:
+    found = []
+    for m in _DATE_WORD.finditer(text):
+        word = m.group("may") or m.group("may2") or m.group("name")
+        for kind, names in (("month", _MONTHS), ("weekday", _WEEKDAYS)):
+            full = next((n for n in names if n.startswith(word)), None)
+            if full:
+                found.append(Mention(f"named {kind}", full, 0.0, m.start(), m.end()))
+    return found
+
+
+_SMALL = (
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+    "fifteen sixteen seventeen eighteen nineteen"
+).split()
+_TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
+_WORD_VALUES = {
+    **{w: float(i) for i, w in enumerate(_SMALL)},
+    **{w: float(20 + 10 * i) for i, w in enumerate(_TENS)},
+}
+_SCALES = {"dozen": 12.0, "hundred": 100.0, **_MULTIPLIERS}
+_COUNTS = "|".join([*_SMALL, *_TENS])
+_NUMBER_WORD = f"(?:{_COUNTS}|{'|'.join(_SCALES)})"
+# A run of number words ("two dozen", "five hundred and twenty-five", "a million"), not glued
+# to another word by a hyphen ("three-year", "two-thirds": names of a span or a share).
+# The lookahead lets the engine pass over most words at once (every number word starts so).
+_NUMBER_WORDS = re.compile(
+    rf"\b(?=[aefnostz])(?:an?|{_COUNTS})(?:(?:\s+and)?[\s-]+{_NUMBER_WORD})*\b(?!-\w)",
+    re.IGNORECASE,
+)
+
+
+def _word_value(phrase: str) -> float | None:
+    """The value of a run of number words; None for a lone "a" or "one"."""
+    words = [w for w in re.split(r"[\s-]+", phrase) if w != "and"]
+    if len(words) == 1 and words[0] in ("a", "an", "one"):
+        return None
+    total = current = 0.0
+    for w in words:
+        if w in ("a", "an"):
+            current = 1.0
+        elif w in _WORD_VALUES:
+            current += _WORD_VALUES[w]
+        elif w in ("dozen", "hundred"):
+            current = max(current, 1.0) * _SCALES[w]
+        else:
+            total += max(current, 1.0) * _SCALES[w]
+            current = 0.0
+    return total + current
 
 
 def _names_a_thing(word: str, at: int) -> bool:
@@ -116,33 +226,37 @@ def _unit(text: str, end: int, glued: re.Match | None) -> str:
     return next(iter(terms)) if terms else ""
 
 
-def _multiplier(text: str, end: int) -> float:
-    words = text[end:].split()
-    return _MULTIPLIERS.get(words[0].lower().strip(",."), 1.0) if words else 1.0
+def _multiplier(text: str, end: int) -> tuple[float, int]:
+    """The multiplier word after a number ("3 million") and where it ends (1 and 0: none)."""
+    word = re.match(r"\s+([A-Za-z]+)", text[end:])
+    if word and word.group(1).lower() in _MULTIPLIERS:
+        return _MULTIPLIERS[word.group(1).lower()], end + word.end()
+    return 1.0, 0
 
 
-def numbers(text: str) -> set[str]:
-    """The numbers a text states as quantities (names with digits left out), as written."""
-    return {f"{v:g}" for _, v in quantities(text)}
+def _is_day(text: str, start: int, end: int, raw: str, months: list[Mention]) -> bool:
+    """A number of one or two digits next to one of the ``months``: "February 27", "27 Feb."."""
+    if not raw.isdigit() or not 1 <= int(raw) <= 31:
+        return False
+    return any(
+        m.end <= start
+        and re.fullmatch(r"\.?\s+", text[m.end : start])
+        or m.start >= end
+        and re.fullmatch(r"\s+", text[end : m.start])
+        for m in months
+    )
 
 
 def date_words(text: str) -> set[tuple[str, str]]:
     """The months and weekdays a text names, as ``("month", "June")``/``("weekday", "Friday")``."""
-    found = set()
-    for m in _DATE_WORD.finditer(text):
-        word = m.group("may") or m.group("may2") or m.group("name")
-        for kind, names in (("month", _MONTHS), ("weekday", _WEEKDAYS)):
-            full = next((n for n in names if n.startswith(word)), None)
-            if full:
-                found.add((kind, full))
-    return found
+    return {(m.kind.removeprefix("named "), m.value) for m in _named_mentions(text)}
 
 
 @lru_cache(maxsize=50_000)
 def _kinded(text: str) -> frozenset[tuple[str, object]]:
     """The quantities, years, months and weekdays a text states, each with its kind."""
     # Month and weekday names apart from quantities: "6 months" is not a month's name.
-    return quantities(text) | {(f"named {kind}", name) for kind, name in date_words(text)}
+    return frozenset((m.kind, m.value) for m in mentions(text))
 
 
 def _is_year(n: str) -> bool:

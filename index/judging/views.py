@@ -2,7 +2,7 @@
 
 :class:`SentenceView` (tokens, speaker, title, the sentence it refers back to, the verifier's
 readings), :func:`match_term` (the same word, a variant, the speaker, a synonym), the
-per-pair :class:`Reading` and the resulting :class:`Judgement`.
+per-pair :class:`Reading` and the resulting :class:`Judgement` (with its :class:`Conflict`).
 """
 
 from __future__ import annotations
@@ -147,6 +147,17 @@ class Reading:
 
 
 @dataclass(frozen=True)
+class Conflict:
+    """What a refuting sentence disagrees on: the kind of conflict (see
+    :mod:`index.judging.conflicts`), and the value the claim and the sentence each state, as
+    written ("500" against "about 300")."""
+
+    kind: str
+    claim: str
+    sentence: str
+
+
+@dataclass(frozen=True)
 class Judgement:
     """The support score in [0, 1], the stance, the features behind them, and the matches."""
 
@@ -158,3 +169,5 @@ class Judgement:
     #: the sentence (lexical mode, or ranked below the candidates it reads: ``unread``).
     reading: tuple[float, float] | None = None
     unread: bool = False
+    #: What disagrees, when the stance is ``refutes``; None otherwise.
+    conflict: Conflict | None = None

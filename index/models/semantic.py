@@ -23,6 +23,7 @@ import numpy as np
 
 from index.errors import ProvenanceError
 from index.models.runtime import file_sha256, off_the_event_loop, switch
+from index.records import SentenceHit
 from index.text.articles import Article
 from index.text.sentences import split_sentences
 
@@ -146,6 +147,18 @@ def similarities(claim: np.ndarray, stored: list[bytes]) -> np.ndarray:
         return np.zeros(0, dtype=np.float32)
     matrix = np.frombuffer(b"".join(stored), dtype=np.int8).reshape(len(stored), DIMENSION)
     return matrix.astype(np.float32) @ claim / SCALE
+
+
+def claim_similarities(encoder: Encoder, claim: str, hits: list[SentenceHit]) -> list[float]:
+    """The claim's cosine with each hit; a sentence stored without a vector (indexed before
+    semantic mode was on) is embedded now."""
+    missing = [i for i, h in enumerate(hits) if h.vector is None]
+    texts = [claim] + [sentence_input(hits[i].article.title, hits[i].text) for i in missing]
+    vectors = encoder.encode(texts)
+    stored = [h.vector for h in hits]
+    for i, v in zip(missing, vectors[1:], strict=True):
+        stored[i] = pack(v)
+    return [round(float(c), 4) for c in similarities(vectors[0], stored)]
 
 
 @cache

@@ -38,7 +38,10 @@ class Snapshot(Protocol):
         """The ``limit`` best sentences by BM25 over the analysed claim ``terms``, best first.
 
         Exact: the top ``limit`` of an OR over every term in the text, title and speaker
-        fields, restricted to ``where``.
+        fields, restricted to ``where``. Equal scores come in an order of the backend's that
+        holds for the snapshot (Whoosh: document number; OpenSearch: shard, then document, one
+        claim read from the same copies), so the first ``n`` of a longer list are a shorter
+        list's: the pages of one answer (:mod:`index.pages`) rest on it.
         """
         ...
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, pre_load, validate
 
+from index.judging.conflicts import ConflictKind
 from index.records import JUDGED_STANCES, ArticleFilter
 from index.text.articles import Rule
 
@@ -258,6 +259,30 @@ class CoverSchema(Schema):
     )
 
 
+class ConflictSchema(Schema):
+    kind = fields.Str(
+        required=True,
+        validate=validate.OneOf(values(ConflictKind)),
+        metadata={
+            "description": "number: a quantity; date: a year, day or month; weekday; negation: "
+            "one side denies what the other states; antonym: a claim word's opposite, or "
+            "another word in its key word's place; name: another name in the key word's "
+            "place; modality: another degree of certainty (likely, certain, may, will); "
+            "reading: only the verifier (PROVENANCE_VERIFIER=on) read a contradiction, and "
+            "claim and sentence are the whole claim and sentence.",
+            "example": "number",
+        },
+    )
+    claim = fields.Str(
+        required=True,
+        metadata={"description": "The claim's value, as written.", "example": "500"},
+    )
+    sentence = fields.Str(
+        required=True,
+        metadata={"description": "The sentence's value, as written.", "example": "about 300"},
+    )
+
+
 class EvidenceSchema(Schema):
     sentence = fields.Str(required=True)
     score = fields.Float(required=True, metadata={"minimum": 0, "maximum": 1})
@@ -284,6 +309,15 @@ class EvidenceSchema(Schema):
         required=True, metadata={"description": "The score and the stance, in words."}
     )
     citation = citation_field()
+    conflict = fields.Nested(
+        ConflictSchema,
+        required=True,
+        **NULLABLE,
+        metadata={
+            "description": "What a refuting sentence disagrees on, and each side's value as "
+            "written; null on supporting and related items."
+        },
+    )
 
 
 class ProblemSchema(Schema):

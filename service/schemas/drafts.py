@@ -15,12 +15,32 @@ from .common import (
     DateRange,
     EvidenceSchema,
     Int,
+    QuerySchema,
     answered_with_field,
     article_filter,
     ruled,
     values,
 )
 from .evidence import EvidenceParams
+
+
+def fail_under_field() -> fields.Float:
+    """The draft gate's threshold, as the body and the query string take it."""
+    return fields.Float(
+        validate=validate.Range(0.0, 1.0),
+        metadata={
+            "description": "The share of checked sentences that must be supported (0-1) for "
+            "the summary to say passed; default 1: every one.",
+            "example": 0.8,
+        },
+    )
+
+
+class CheckQuerySchema(QuerySchema):
+    """POST /v1/check query string: the gate for a text/plain draft (a JSON body may name its
+    own, which counts over this one)."""
+
+    fail_under = fail_under_field()
 
 
 class DraftBodySchema(DateRange, BodySchema):
@@ -40,6 +60,7 @@ class DraftBodySchema(DateRange, BodySchema):
         validate=validate.Range(1, 20),
         metadata={"description": "Evidence items per sentence, both sides together."},
     )
+    fail_under = fail_under_field()
 
     @post_load
     def _query(self, data: dict, **kwargs) -> DraftQuery:
@@ -85,6 +106,30 @@ class DraftSummarySchema(Schema):
     disputed = fields.Int(required=True)
     contradicted = fields.Int(required=True)
     unsupported = fields.Int(required=True)
+    verified_fraction = fields.Float(
+        required=True,
+        **NULLABLE,
+        metadata={
+            "description": "supported ÷ checked, to 4 places; null when no sentence was checked.",
+            "example": 0.6667,
+            "minimum": 0,
+            "maximum": 1,
+        },
+    )
+    fail_under = fields.Float(
+        required=True,
+        metadata={
+            "description": "The gate applied: the request's fail_under, or 1.",
+            "example": 0.8,
+        },
+    )
+    passed = fields.Bool(
+        required=True,
+        metadata={
+            "description": "verified_fraction ≥ fail_under; a draft with nothing to check passes.",
+            "example": False,
+        },
+    )
 
 
 class DraftResultSchema(Schema):

@@ -19,10 +19,12 @@ from marshmallow import (
 )
 
 from index.evidence import EvidenceQuery
+from index.pages import CURSOR_PATTERN
 from index.records import ASKED_STANCES, Stance
 from index.text.articles import NON_BLANK
 
 from .common import (
+    NULLABLE,
     BodySchema,
     DateRange,
     EvidenceSchema,
@@ -53,6 +55,16 @@ class EvidenceParams:
     context = Int(load_default=1, validate=validate.Range(0, 10))
     stance = fields.Str(
         load_default=Stance.SUPPORTS.value, validate=validate.OneOf(values(ASKED_STANCES))
+    )
+    cursor = fields.Str(
+        validate=validate.Regexp(CURSOR_PATTERN, error="Not a cursor this service issued."),
+        metadata={
+            "description": "The next page of the answer: the previous page's next, sent with "
+            "the same claim, filters, stance, min_score and limit. A cursor of an earlier "
+            "state of the archive is a 410: ask again without one.",
+            "pattern": CURSOR_PATTERN,
+            "example": "WzEsIjEyIiwiOWYyYjEwM2E0ZDU2ZTc4OSIsMCwyMCwwLjBd.k3Jz0q9vW1xQmV2o8nS4Ag",
+        },
     )
 
     @validates("claim")
@@ -103,6 +115,16 @@ class EvidenceResultSchema(Schema):
     took_ms = fields.Float(required=True)
     evidence = fields.List(fields.Nested(EvidenceSchema), required=True)
     unsupported_terms = fields.List(fields.Str(), required=True)
+    next = fields.Str(
+        required=True,
+        **NULLABLE,
+        metadata={
+            "description": "The cursor of the answer's next page (send it as cursor); null "
+            "when this page ends the answer. Bound to the archive as it is now: after a "
+            "write, a 410.",
+            "example": "WzEsIjEyIiwiOWYyYjEwM2E0ZDU2ZTc4OSIsMCwyMCwwLjBd.k3Jz0q9vW1xQmV2o8nS4Ag",
+        },
+    )
     parts = fields.List(
         fields.Nested(ClaimPartSchema),
         required=True,

@@ -18,6 +18,7 @@ docs/scale-out.md for the exact guarantee.
 
 from __future__ import annotations
 
+import hashlib
 import time
 import uuid
 from collections.abc import Hashable, Iterable, Iterator, Sequence
@@ -263,8 +264,11 @@ class OpenSearchStore:
             query = {"bool": {"should": should, "minimum_should_match": 1, "filter": _where(where)}}
             # Shard-local term statistics would make a score depend on the shard holding the
             # sentence; dfs_query_then_fetch scores every shard with the index's statistics.
+            # A primary and its replica count deleted documents apart until they merge: a claim
+            # is read from the same copies, so its scores and its pages hold between requests.
+            preference = hashlib.sha256(" ".join(terms).encode()).hexdigest()[:16]
             body += [
-                {"search_type": "dfs_query_then_fetch"},
+                {"search_type": "dfs_query_then_fetch", "preference": preference},
                 {"size": size, "query": query, "_source": {"excludes": list(TERMS.values())}},
             ]
         for term in count:
