@@ -36,6 +36,8 @@ def readyz() -> dict:
         "nodes": health.nodes,
         "ranking": "semantic" if store().encoder else "lexical",
         "judge": "verifier" if verifier.current() else "lexical",
+        "writable": health.writes_refused is None,
+        "writes_refused": health.writes_refused,
     }
 
 

@@ -36,10 +36,17 @@ STATUS_TEXT = {
     415: "Unsupported Media Type",
     422: "Unprocessable Content",
     503: "Service Unavailable",
+    507: "Insufficient Storage",
 }
 SPEC_FILE = Path(__file__).resolve().parent.parent / "openapi.yaml"
 #: Statuses whose description says more than their name.
-DESCRIPTIONS = {414: f"URI Too Long. {LINE_TOO_LONG}"}
+DESCRIPTIONS = {
+    414: f"URI Too Long. {LINE_TOO_LONG}",
+    503: "Service Unavailable: the backend is not ready, or (writes) the index is being written "
+    "by another process or its directory is read-only. Retry after Retry-After.",
+    507: "Insufficient Storage: the index's file system is full. Nothing was written; the same "
+    "write succeeds once space is freed.",
+}
 
 
 def build_spec(app: Flask) -> APISpec:

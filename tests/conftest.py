@@ -47,6 +47,8 @@ READY_ON_SEEDS = {
     "nodes": None,
     "ranking": "lexical",
     "judge": "lexical",
+    "writable": True,
+    "writes_refused": None,
 }
 
 

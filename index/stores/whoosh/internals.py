@@ -9,7 +9,9 @@ fails at once with what to do, rather than answering wrongly later.
 
 from __future__ import annotations
 
+import contextlib
 import io
+import os
 import pickle
 import queue
 import struct
@@ -22,8 +24,11 @@ import numpy as np
 import whoosh
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, W3LeafMatcher, W3PerDocReader
 from whoosh.filedb import compound
+from whoosh.filedb.filestore import FileStorage
 from whoosh.filedb.structfile import BufferFile
+from whoosh.index import TOC, FileIndex, LockError
 from whoosh.reading import SegmentReader
+from whoosh.util.filelock import try_for
 from whoosh.util.numeric import byte_to_length
 from whoosh.writing import IndexWriter, SegmentWriter
 
@@ -262,3 +267,84 @@ def merge_smallest(keep: int):
         return ordered[merged:]
 
     return policy
+
+
+class _TrackedStorage(FileStorage):
+    """The index's folder, remembering every file a writer opens in it or its temporary
+    folders, so that a writer whose commit failed half-way can close each of them."""
+
+    def __init__(self, path: str, opened: list | None = None) -> None:
+        super().__init__(path)
+        self.opened = [] if opened is None else opened
+
+    def create_file(self, name, *args, **kwargs):
+        self.opened.append(f := super().create_file(name, *args, **kwargs))
+        return f
+
+    def open_file(self, name, *args, **kwargs):
+        self.opened.append(f := super().open_file(name, *args, **kwargs))
+        return f
+
+    def temp_storage(self, name=None):
+        return _TrackedStorage(os.path.join(self.folder, name), self.opened).create()
+
+
+def locked_writer(ix, timeout: float, delay: float, **options) -> IndexWriter:
+    """``ix.writer(**options)`` once the index lock is had (LockError after ``timeout``).
+
+    Whoosh's writer takes the lock and then makes its temporary folder and files; when that
+    fails (a full disk) the lock stays held by this process for good. Here the lock is taken
+    first and given back when the writer cannot be made. The writer's files are tracked for
+    :func:`abandon`.
+    """
+    lock = ix.lock("WRITELOCK")
+    if not try_for(lock.acquire, timeout=timeout, delay=delay):
+        raise LockError
+    if options.get("procs", 1) > 1:  # its processes get the options, never the lock
+        own = ("procs", "multisegment")
+        options = {**options, "subargs": {k: v for k, v in options.items() if k not in own}}
+    try:
+        tracked = FileIndex(_TrackedStorage(ix.storage.folder), indexname=ix.indexname)
+        writer = tracked.writer(_lk=False, **options)
+    except BaseException:
+        lock.release()
+        raise
+    writer.writelock = lock  # commit and cancel release it
+    return writer
+
+
+def abandon(writer: IndexWriter) -> None:
+    """Cancel a writer whose work or commit failed: every file it opened is closed and the lock
+    released whatever cancelling meets (closing a file on a full disk fails again), and the
+    files of its unfinished segment and table of contents are removed at once, giving their
+    space back. Nothing they held was ever visible: only a renamed table of contents publishes
+    a segment."""
+    try:
+        writer.cancel()
+    except Exception:  # the caller raises the first error; this one only frees what it held
+        for f in writer.storage.opened:
+            with contextlib.suppress(Exception):
+                f.file.close()
+        with contextlib.suppress(Exception):
+            writer._finish()  # its searcher, its temporary folder, the lock
+        lock = writer.writelock
+        if lock is not None and getattr(lock, "fd", None) is not None:
+            lock.release()
+        writer.is_closed = True
+    _remove_unfinished(writer)
+
+
+def _remove_unfinished(writer: IndexWriter) -> None:
+    """Delete the files of a cancelled writer's segment and table of contents, if never live."""
+    storage, name = writer.storage, writer.indexname
+    try:
+        live = {s.segment_id() for s in TOC.read(storage, name).segments}
+    except Exception:  # an unreadable table of contents: keep every file, remove nothing
+        return
+    unfinished = writer.newsegment.segment_id()
+    partial_toc = f"_{name}_{writer.generation}.toc."
+    for file in storage.list():
+        ours = file.startswith(f"{unfinished}.") and unfinished not in live
+        if ours or file.startswith(partial_toc):
+            with contextlib.suppress(OSError):  # else a later commit's clean-up removes it
+                storage.delete_file(file)
