@@ -27,6 +27,7 @@ from whoosh.filedb import compound
 from whoosh.filedb.filestore import FileStorage
 from whoosh.filedb.structfile import BufferFile
 from whoosh.index import TOC, FileIndex, LockError
+from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import SegmentReader
 from whoosh.util.filelock import try_for
 from whoosh.util.numeric import byte_to_length
@@ -184,9 +185,14 @@ def postings(reader: SegmentReader, field: str, term: str) -> tuple[np.ndarray, 
     """A term's whole posting list in one segment: document numbers and term frequencies.
 
     The term's bytes are read in one piece and its blocks parsed here, each unpickled at C
-    speed and delta-decoded with numpy, not a posting (or a file read) at a time.
+    speed and delta-decoded with numpy, not a posting (or a file read) at a time. Deleted
+    documents' postings are in it too, as they are in the segment until a merge (the retrieval
+    gives those documents no score): a term held only by deleted documents still has its
+    postings, and a segment's postings are the same before and after a deletion.
     """
     matcher = reader.postings(field, term)
+    if isinstance(matcher, FilterMatcher):  # Whoosh's filter of the segment's deletions
+        matcher = matcher.child
     if not isinstance(matcher, W3LeafMatcher):  # a short list inlined in the term index
         ids, tfs = [], []
         while matcher.is_active():
