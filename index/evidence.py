@@ -25,6 +25,7 @@ from index.judging.model import (
     within_reach,
 )
 from index.judging.views import Judgement, SentenceView, refers_back
+from index.models.runtime import give_way
 from index.models.semantic import Encoder, pack, sentence_input
 from index.models.semantic import similarities as semantic_similarities
 from index.records import ArticleFilter, ArticleRef, SentenceHit, Stance, StoredArticle
@@ -187,9 +188,10 @@ def judge_all(
     verifier reading all their best candidates in one batch; ``articles`` holds the stored
     articles read on this snapshot, by id, so each is read once for all the claims."""
     articles = {} if articles is None else articles
-    lexical = [
-        _judged_by_rules(snapshot, claim, query, encoder, pool, articles) for claim, query in asked
-    ]
+    lexical = []
+    for claim, query in asked:
+        lexical.append(_judged_by_rules(snapshot, claim, query, encoder, pool, articles))
+        give_way()  # and each claim of a draft: the worker answers others between them
     verifier = verifiers.current()
     if verifier is not None:
         read_top(
@@ -216,6 +218,7 @@ def _judged_by_rules(
     """The claim's candidates judged by the lexical features, and the claim terms' idf
     (``articles``: the stored articles read so far on this snapshot, by id)."""
     hits = snapshot.candidates(claim.terms, query.where, max(pool, 3 * query.limit))
+    give_way()  # retrieving and judging are two steps for a gevent worker's event loop
     similarities = _similarities(encoder, claim, hits) if encoder else [None] * len(hits)
     idf = snapshot.idf(claim.terms)
     best = max((h.score for h in hits), default=0.0) or 1.0

@@ -72,6 +72,22 @@ def main(argv: list[str] | None = None) -> int:
     bench.add_argument("--connections", type=int, default=8, help="HTTP clients [%(default)s]")
     bench.set_defaults(run=cmd_bench)
 
+    overload = sub.add_parser(
+        "overload",
+        help="a burst of drafts at 10x the service's capacity: refusals, probes, what is served",
+    )
+    overload.add_argument("--sentences", type=int, default=100_000, help="[%(default)s]")
+    overload.add_argument("--corpus", type=Path, default=NEWS_1M, help="[%(default)s]")
+    overload.add_argument("--seconds", type=float, default=30.0, help="burst [%(default)s]")
+    overload.add_argument(
+        "--probe-s", type=float, default=60.0, help="measuring the capacity [%(default)s]"
+    )
+    overload.add_argument(
+        "--workdir", type=Path, default=Path("var/soak-work"), help="the archive [%(default)s]"
+    )
+    overload.add_argument("--out", type=Path, help="also write the JSON here")
+    overload.set_defaults(run=cmd_overload)
+
     train = sub.add_parser(
         "train-verifier",
         help="rebuild the verifier (index/judging/verifier_model/) from licensed data",
@@ -169,6 +185,13 @@ def cmd_bench(args: argparse.Namespace) -> int:
             args.semantic,
         )
     return 0
+
+
+def cmd_overload(args: argparse.Namespace) -> int:
+    """Print the burst's figures (see lab/overload.py)."""
+    from . import overload
+
+    return overload.main(args)
 
 
 def cmd_train_verifier(args: argparse.Namespace) -> int:

@@ -7,6 +7,7 @@ from flask import current_app
 from index.draft import DraftQuery, DraftResult, check_draft
 from index.render import draft_text
 
+from .admission import DRAFT
 from .api import DRAFTS, JSON, TEXT, Resource, operation, text_body
 from .schemas.drafts import DraftBodySchema, DraftResultSchema
 from .stores import store
@@ -28,6 +29,7 @@ def plain_draft(query: None) -> DraftQuery:
     response=DraftResultSchema,
     errors=(400, 413, 415, 422),
     text=draft_text,
+    work=DRAFT,
 )
 def check(body: DraftQuery) -> DraftResult:
     """Every sentence of a draft, marked supported, disputed, contradicted or unsupported."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from index.evidence import EvidenceQuery, EvidenceResult
 from index.render import evidence_text
 
+from .admission import CLAIM
 from .api import EVIDENCE, Resource, operation
 from .schemas.evidence import EvidenceBodySchema, EvidenceQuerySchema, EvidenceResultSchema
 from .stores import answers, store
@@ -14,7 +15,11 @@ bp = Resource("evidence", __name__, tag=EVIDENCE)
 
 @bp.get("/v1/evidence")
 @operation(
-    query=EvidenceQuerySchema, response=EvidenceResultSchema, errors=(422,), text=evidence_text
+    query=EvidenceQuerySchema,
+    response=EvidenceResultSchema,
+    errors=(422,),
+    text=evidence_text,
+    work=CLAIM,
 )
 def get_evidence(query: EvidenceQuery) -> EvidenceResult:
     """Supporting sentences for a claim, with source, date and URL."""
@@ -27,6 +32,7 @@ def get_evidence(query: EvidenceQuery) -> EvidenceResult:
     response=EvidenceResultSchema,
     errors=(400, 415, 422),
     text=evidence_text,
+    work=CLAIM,
 )
 def post_evidence(body: EvidenceQuery) -> EvidenceResult:
     """Supporting sentences for a claim sent as JSON."""

@@ -12,6 +12,7 @@ from index.draft import DraftQuery, check_draft
 from index.errors import DraftTooLong, InvalidDraft
 from index.records import Stance
 
+from .admission import CLAIM, DRAFT, admitted
 from .api import READ, authorize, load_query
 from .schemas.evidence import EvidencePageSchema
 from .stores import answers, store
@@ -31,7 +32,8 @@ def page() -> tuple[str, int]:
         query = load_query(EvidencePageSchema, asked)
     except ValidationError as exc:
         return render_template("index.html", errors=field_messages(exc.messages), **shown), 422
-    result = answers().answer(store(), query)
+    with admitted(CLAIM):
+        result = answers().answer(store(), query)
     return render_template("index.html", result=result, asked=asked, **shown), 200
 
 
@@ -42,9 +44,10 @@ def check_page() -> tuple[str, int]:
     draft = request.form.get("text", "")
     shown = limits() | {"form": {}, "draft": draft}
     try:
-        result = check_draft(
-            store(), DraftQuery(draft), current_app.config["PROVENANCE"].draft_limits
-        )
+        with admitted(DRAFT):
+            result = check_draft(
+                store(), DraftQuery(draft), current_app.config["PROVENANCE"].draft_limits
+            )
     except (InvalidDraft, DraftTooLong) as exc:
         status = 413 if isinstance(exc, DraftTooLong) else 422
         return render_template("index.html", draft_problem=str(exc), **shown), status
