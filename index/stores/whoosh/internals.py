@@ -17,6 +17,7 @@ import queue
 import struct
 import weakref
 import zlib
+from collections.abc import Iterator
 from multiprocessing import Queue
 from typing import Any
 
@@ -26,7 +27,7 @@ from whoosh.codec.whoosh3 import LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, W3LeafMat
 from whoosh.filedb import compound
 from whoosh.filedb.filestore import FileStorage
 from whoosh.filedb.structfile import BufferFile
-from whoosh.index import TOC, FileIndex, LockError
+from whoosh.index import TOC, FileIndex, LockError, clean_files
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import SegmentReader
 from whoosh.util.filelock import try_for
@@ -295,6 +296,19 @@ class _TrackedStorage(FileStorage):
         return _TrackedStorage(os.path.join(self.folder, name), self.opened).create()
 
 
+@contextlib.contextmanager
+def opened_files(path: str) -> Iterator[FileStorage]:
+    """The index folder as a storage that closes every file opened through it when the block
+    ends: Whoosh leaves the file of a segment it could not open (a damaged one) open."""
+    storage = _TrackedStorage(path)
+    try:
+        yield storage
+    finally:
+        for f in storage.opened:
+            with contextlib.suppress(Exception):
+                f.file.close()
+
+
 def locked_writer(ix, timeout: float, delay: float, **options) -> IndexWriter:
     """``ix.writer(**options)`` once the index lock is had (LockError after ``timeout``).
 
@@ -303,9 +317,7 @@ def locked_writer(ix, timeout: float, delay: float, **options) -> IndexWriter:
     first and given back when the writer cannot be made. The writer's files are tracked for
     :func:`abandon`.
     """
-    lock = ix.lock("WRITELOCK")
-    if not try_for(lock.acquire, timeout=timeout, delay=delay):
-        raise LockError
+    lock = take_lock(ix.storage, timeout, delay, ix.indexname)
     if options.get("procs", 1) > 1:  # its processes get the options, never the lock
         own = ("procs", "multisegment")
         options = {**options, "subargs": {k: v for k, v in options.items() if k not in own}}
@@ -317,6 +329,33 @@ def locked_writer(ix, timeout: float, delay: float, **options) -> IndexWriter:
         raise
     writer.writelock = lock  # commit and cancel release it
     return writer
+
+
+def take_lock(storage: FileStorage, timeout: float, delay: float = 0.05, name: str = "MAIN"):
+    """The index's write lock, held (LockError when another process holds it past
+    ``timeout``); ``.release()`` gives it back."""
+    lock = storage.lock(f"{name}_WRITELOCK")
+    if not try_for(lock.acquire, timeout=timeout, delay=delay):
+        raise LockError
+    return lock
+
+
+def replace_segments(storage: FileStorage, fresh: str, name: str = "MAIN") -> None:
+    """Move every segment of the index in ``fresh`` (a folder on the same file system) into
+    the index in ``storage`` and publish them alone as its next generation; the old segments'
+    files go.
+
+    The caller holds the index's write lock. Readers see the new generation whole, or the one
+    before: Whoosh writes a table of contents to a temporary file and renames it.
+    """
+    new = FileStorage(fresh)
+    published = TOC.read(new, name)
+    generation = TOC._latest_generation(storage, name) + 1
+    for segment in published.segments:
+        for file in segment.list_files(new):
+            os.replace(os.path.join(fresh, file), os.path.join(storage.folder, file))
+    TOC(published.schema, published.segments, generation).write(storage, name)
+    clean_files(storage, name, generation, published.segments)
 
 
 def abandon(writer: IndexWriter) -> None:
@@ -354,3 +393,26 @@ def _remove_unfinished(writer: IndexWriter) -> None:
         if ours or file.startswith(partial_toc):
             with contextlib.suppress(OSError):  # else a later commit's clean-up removes it
                 storage.delete_file(file)
+
+
+def segment_problem(storage, schema, segment) -> str | None:
+    """What is wrong with a segment's structure (None: it opens whole): its compound file's
+    directory, every part it lists lying inside the file, its last stored document."""
+    try:
+        reader = SegmentReader(storage, schema, segment)
+    except Exception as exc:  # a damaged file makes Whoosh raise whatever it meets
+        return f"unreadable ({exc!r})"
+    try:
+        parts = getattr(reader.storage(), "a", None)  # the compound file, when it is one
+        if isinstance(parts, compound.CompoundStorage):
+            size = storage.file_length(segment.make_filename(segment.COMPOUND_EXT))
+            for name, extent in parts._dir.items():
+                if extent["offset"] + extent["length"] > size:
+                    return f"cut short: its part {name} lies past the end of the file"
+        if reader.doc_count_all():
+            reader.stored_fields(reader.doc_count_all() - 1)
+    except Exception as exc:
+        return f"unreadable ({exc!r})"
+    finally:
+        reader.close()
+    return None

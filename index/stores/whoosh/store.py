@@ -15,6 +15,7 @@ This package is the only one that speaks Whoosh: the stored layout is in
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
 import threading
@@ -50,7 +51,7 @@ from index.records import (
 )
 from index.stores import fields as F
 from index.stores.base import inverse_document_frequency
-from index.stores.whoosh import documents
+from index.stores.whoosh import documents, integrity
 from index.stores.whoosh import internals as internals
 from index.stores.whoosh import schema as S
 from index.stores.whoosh.search import Retrieval, filter_query
@@ -281,6 +282,9 @@ class Store:
         except BaseException:
             internals.abandon(writer)
             raise
+        # Committed: a checksum that cannot be written now is written at the next commit.
+        with contextlib.suppress(OSError):
+            integrity.record_checksums(self.path)
 
     def _writer(self, procs: int | None = None) -> IndexWriter:
         procs = procs or self.procs
