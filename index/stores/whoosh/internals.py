@@ -88,6 +88,12 @@ class _MappedFile(BufferFile):
         self._buf = buf
         self.file = _ViewFile(buf)
 
+    def close(self) -> None:
+        """Closed, its view of the map is released, so that the segment's map (and the file
+        descriptor it holds) can close with the reader instead of waiting for the collector."""
+        super().close()
+        self._buf.release()
+
 
 compound.BufferFile = _MappedFile
 

@@ -19,6 +19,7 @@ import contextlib
 import fcntl
 import os
 import threading
+import weakref
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -76,6 +77,10 @@ class Snapshot:
 
     def __init__(self, searcher: Searcher) -> None:
         self.searcher = searcher
+        # Closed once nothing holds the snapshot: a store replaces its snapshot at every new
+        # generation, and a searcher left to the collector kept its segments' maps and file
+        # descriptors for minutes (in a cycle, it waits for a full collection).
+        self.close = weakref.finalize(self, searcher.close)
 
     @cached_property
     def retrieval(self) -> Retrieval:
@@ -336,7 +341,7 @@ class Store:
         """Close the searcher and index files."""
         with self._lock:
             if self._snapshot is not None:
-                self._snapshot.searcher.close()
+                self._snapshot.close()
                 self._snapshot = None
         self.ix.close()
 
