@@ -9,6 +9,7 @@ never hidden, and sends that start late or cannot start at all are counted.
 
 from __future__ import annotations
 
+import itertools
 import threading
 import time
 from collections.abc import Callable
@@ -117,13 +118,17 @@ def well_formed_refusal(response: requests.Response) -> bool:
     )
 
 
-def closed_loop(client: Client, make: Callable[[], Call], clients: int, seconds: float) -> Run:
-    """``clients`` threads sending back to back for ``seconds``."""
+def closed_loop(
+    client: Client, make: Callable[[], Call], clients: int, seconds: float, at_least: int = 0
+) -> Run:
+    """``clients`` threads sending back to back for ``seconds``, and until ``at_least``
+    requests have been sent."""
     end = client.now() + seconds
     done: list[Done] = []
+    numbers = itertools.count(1)
 
     def loop() -> None:
-        while client.now() < end:
+        while next(numbers) <= at_least or client.now() < end:
             done.append(client.send(make()))
 
     threads = [threading.Thread(target=loop) for _ in range(clients)]
