@@ -1,5 +1,5 @@
-"""The ``provenance`` command: ingest, search, check, cite, stats, embed, reindex, sweep and
-serve.
+"""The ``provenance`` command: ingest, search, check, cite, stats, embed, check-index, reindex,
+sweep and serve.
 
 Benchmarks and evaluations are the lab's (``python -m lab``), not the product's.
 """
@@ -20,11 +20,14 @@ from index.draft import FAIL_UNDER, DraftQuery, check_draft
 from index.errors import IndexBusy, ProvenanceError
 from index.evidence import EvidenceQuery, find_evidence
 from index.ingest import count_inputs, ingest_paths
+from index.models.semantic import encoder_for
 from index.records import ASKED_STANCES, Stance
 from index.render import draft_text, evidence_text, verification_text
 from index.stores.base import SWEEP_GRACE, ArticleStore
 from index.stores.open import BACKENDS, copy_archive, embed_archive, open_store
 from index.stores.opensearch.settings import OpenSearchSettings
+from index.stores.whoosh import integrity
+from index.stores.whoosh.rebuild import rebuild
 from index.stores.whoosh.store import Store
 
 DEFAULT_INDEX = os.environ.get("PROVENANCE_INDEX_DIR", "var/index")
@@ -126,11 +129,21 @@ def _parser() -> argparse.ArgumentParser:
     )
     embed.set_defaults(run=cmd_embed)
 
-    reindex = sub.add_parser(
-        "reindex", help="copy every article from one backend to the other (--index, OPENSEARCH_*)"
+    check_index = sub.add_parser(
+        "check-index",
+        help="read back every file, stored document and posting of the Whoosh index, each "
+        "article against its content hash; exit 0 when whole, 1 when damaged",
     )
-    reindex.add_argument("--from", dest="source", choices=BACKENDS, required=True)
-    reindex.add_argument("--to", dest="target", choices=BACKENDS, required=True)
+    check_index.set_defaults(run=cmd_check_index)
+
+    reindex = sub.add_parser(
+        "reindex",
+        help="rebuild the Whoosh index from its stored articles and swap it in (a damaged "
+        "index: what cannot be read is named); or, with --from and --to, copy every article "
+        "from one backend to the other (--index, OPENSEARCH_*)",
+    )
+    reindex.add_argument("--from", dest="source", choices=BACKENDS)
+    reindex.add_argument("--to", dest="target", choices=BACKENDS)
     reindex.set_defaults(run=cmd_reindex)
 
     sweep = sub.add_parser(
@@ -276,8 +289,30 @@ def cmd_embed(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_check_index(args: argparse.Namespace) -> int:
+    """Print what was read and every problem found as JSON; exit 1 when there is one."""
+    if args.backend != "whoosh":
+        print(
+            "error: check-index reads a Whoosh index; a cluster checks its own shards",
+            file=sys.stderr,
+        )
+        return 2
+    counts, problems = integrity.check_index(Path(args.index))
+    found = [f"{p.file}: {p.what}" for p in problems]
+    print(json.dumps({"index": str(args.index), **counts, "problems": found}, indent=2))
+    if problems:
+        print(f"error: {integrity.describe(Path(args.index), problems)}", file=sys.stderr)
+    return 1 if problems else 0
+
+
 def cmd_reindex(args: argparse.Namespace) -> int:
-    """Copy the archive between backends; print what was created, replaced or unchanged."""
+    """Rebuild the Whoosh index in place, or copy the archive between backends; print what
+    was done."""
+    if args.source is None and args.target is None:
+        return _rebuild(args)
+    if args.source is None or args.target is None:
+        print("error: give both --from and --to, or neither", file=sys.stderr)
+        return 2
     if args.source == args.target:
         print("error: --from and --to name the same backend", file=sys.stderr)
         return 2
@@ -290,6 +325,18 @@ def cmd_reindex(args: argparse.Namespace) -> int:
         target.close()
     print(json.dumps({"from": args.source, "to": args.target, **done, "target": counts}))
     return 0
+
+
+def _rebuild(args: argparse.Namespace) -> int:
+    """The Whoosh index rebuilt from its stored articles; exit 1 when some were lost."""
+    if args.backend != "whoosh":
+        print("error: reindex without --from/--to rebuilds a Whoosh index", file=sys.stderr)
+        return 2
+    done = rebuild(Path(args.index), args.lock_timeout, encoder_for(None))
+    print(json.dumps({"index": str(args.index), **done}, indent=2))
+    for lost in done["lost"]:
+        print(f"error: not rebuilt: {lost}", file=sys.stderr)
+    return 1 if done["lost"] else 0
 
 
 def cmd_sweep(args: argparse.Namespace) -> int:

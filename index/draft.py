@@ -28,6 +28,7 @@ from index.evidence import (
 from index.judging.claims import analyse_claim
 from index.judging.model import NEAR_VERBATIM, REFUTES, SUPPORTS, model
 from index.judging.views import refers_back
+from index.models.runtime import give_way
 from index.models.semantic import Encoder
 from index.records import ArticleFilter, Stance, StoredArticle
 from index.stores.base import ArticleStore, Snapshot
@@ -184,12 +185,15 @@ def check_draft(
             strict=True,
         )
     )
-    sentences = [
-        _unchecked(query.text, s)
-        if s.reason
-        else _checked(query.text, s, query, pools[id(s)], snapshot, store.encoder, articles)
-        for s in segments
-    ]
+    sentences = []
+    for s in segments:
+        if s.reason:
+            sentences.append(_unchecked(query.text, s))
+            continue
+        sentences.append(
+            _checked(query.text, s, query, pools[id(s)], snapshot, store.encoder, articles)
+        )
+        give_way()
     return DraftResult(
         text=query.text,
         sentences=sentences,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+
 
 class ProvenanceError(Exception):
     """Base of every error the index library raises on purpose."""
@@ -63,3 +65,43 @@ class InvalidCursor(ProvenanceError):
 
 class StaleCursor(ProvenanceError):
     """A cursor issued on an earlier state of the archive: its answer has changed since."""
+
+
+class IndexFull(ProvenanceError):
+    """The index's file system has no space left; the write did not happen (nothing of it is
+    visible) and the same write succeeds once space is freed."""
+
+
+class IndexReadOnly(ProvenanceError):
+    """The index's directory refuses writes (a read-only file system, or no permission to
+    write); the write did not happen, reads go on."""
+
+
+class IndexDamaged(ProvenanceError):
+    """A file of the index is cut short, altered or unreadable; the message names it and the
+    way out."""
+
+
+#: errno values that mean the storage cannot take a write now, and what each becomes.
+_STORAGE_ERRORS = {
+    errno.ENOSPC: IndexFull,
+    errno.EDQUOT: IndexFull,
+    errno.EROFS: IndexReadOnly,
+    errno.EACCES: IndexReadOnly,
+    errno.EPERM: IndexReadOnly,
+}
+
+
+def storage_error(exc: OSError, where: object) -> ProvenanceError | None:
+    """The library's error for an OSError met writing the index at ``where`` (a full disk, a
+    read-only directory), or None when it is some other failure."""
+    kind = _STORAGE_ERRORS.get(exc.errno)
+    if kind is None:
+        return None
+    if kind is IndexFull:
+        return IndexFull(
+            f"The index's file system ({where}) has no space left: nothing was written."
+        )
+    return IndexReadOnly(
+        f"The index directory {where} refuses writes ({exc.strerror}): nothing was written."
+    )

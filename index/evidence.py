@@ -26,6 +26,7 @@ from index.judging.model import (
     within_reach,
 )
 from index.judging.views import Judgement, SentenceView, refers_back
+from index.models.runtime import give_way
 from index.models.semantic import Encoder, claim_similarities
 from index.records import ArticleFilter, SentenceHit, Stance, StoredArticle
 from index.results import ClaimPart, Context, Copy, Evidence, EvidenceResult
@@ -172,10 +173,10 @@ def judge_all(
     verifier reading all their best candidates in one batch; ``articles`` holds the stored
     articles read on this snapshot, by id, so each is read once for all the claims."""
     articles = {} if articles is None else articles
-    lexical = [
-        _judged_by_rules(snapshot, claim, query, encoder, pool, articles, window)
-        for claim, query in asked
-    ]
+    lexical = []
+    for claim, query in asked:
+        lexical.append(_judged_by_rules(snapshot, claim, query, encoder, pool, articles, window))
+        give_way()  # and each claim of a draft: the worker answers others between them
     verifier = verifiers.current()
     if verifier is not None:
         read_top(
@@ -204,6 +205,7 @@ def _judged_by_rules(
     size = pool_size(query, pool)
     every = snapshot.candidates(claim.terms, query.where, (window.tier + 1) * size)
     hits = every[window.tier * size :]
+    give_way()  # retrieving and judging are two steps for a gevent worker's event loop
     similarities = claim_similarities(encoder, claim.text, hits) if encoder else [None] * len(hits)
     idf = snapshot.idf(claim.terms)
     best = every[0].score if every else 1.0  # retrieval is relative to the claim's best

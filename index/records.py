@@ -155,3 +155,5 @@ class Health:
     backend: str
     status: str
     nodes: int | None = None
+    #: Why writes are refused now (a read-only or full file system); None when they are taken.
+    writes_refused: str | None = None

@@ -72,6 +72,48 @@ def main(argv: list[str] | None = None) -> int:
     bench.add_argument("--connections", type=int, default=8, help="HTTP clients [%(default)s]")
     bench.set_defaults(run=cmd_bench)
 
+    soak = sub.add_parser(
+        "soak",
+        help="the service under the realistic mix at 70%% of its capacity for a long time "
+        "(gunicorn, the verifier on): windows, memory, files, writes read back, PASS or FAIL",
+    )
+    soak.add_argument("--minutes", type=float, default=30.0, help="[%(default)s]")
+    soak.add_argument("--sentences", type=int, default=100_000, help="archive [%(default)s]")
+    soak.add_argument("--corpus", type=Path, default=NEWS_1M, help="[%(default)s]")
+    soak.add_argument(
+        "--rate", type=float, help="requests a second; skips measuring the capacity first"
+    )
+    soak.add_argument("--window-s", type=float, default=300.0, help="[%(default)s]")
+    soak.add_argument(
+        "--probe-s", type=float, default=30.0, help="seconds per capacity step [%(default)s]"
+    )
+    soak.add_argument(
+        "--kill-worker-at", type=float, metavar="S", help="SIGKILL one worker S seconds in"
+    )
+    soak.add_argument(
+        "--workdir", type=Path, default=Path("var/soak-work"), help="the archive [%(default)s]"
+    )
+    soak.add_argument(
+        "--out", type=Path, default=Path("var/soak"), help="JSON, plot, log [%(default)s]"
+    )
+    soak.set_defaults(run=cmd_soak)
+
+    overload = sub.add_parser(
+        "overload",
+        help="a burst of drafts at 10x the service's capacity: refusals, probes, what is served",
+    )
+    overload.add_argument("--sentences", type=int, default=100_000, help="[%(default)s]")
+    overload.add_argument("--corpus", type=Path, default=NEWS_1M, help="[%(default)s]")
+    overload.add_argument("--seconds", type=float, default=30.0, help="burst [%(default)s]")
+    overload.add_argument(
+        "--probe-s", type=float, default=60.0, help="measuring the capacity [%(default)s]"
+    )
+    overload.add_argument(
+        "--workdir", type=Path, default=Path("var/soak-work"), help="the archive [%(default)s]"
+    )
+    overload.add_argument("--out", type=Path, help="also write the JSON here")
+    overload.set_defaults(run=cmd_overload)
+
     train = sub.add_parser(
         "train-verifier",
         help="rebuild the verifier (index/judging/verifier_model/) from licensed data",
@@ -169,6 +211,35 @@ def cmd_bench(args: argparse.Namespace) -> int:
             args.semantic,
         )
     return 0
+
+
+def cmd_soak(args: argparse.Namespace) -> int:
+    """Run the soak; print its windows and checks; exit 0 only when every check holds."""
+    from . import soak, soak_report
+
+    settings = soak.Settings(
+        minutes=args.minutes,
+        sentences=args.sentences,
+        rate=args.rate,
+        window_s=args.window_s,
+        probe_s=args.probe_s,
+        kill_worker_at=args.kill_worker_at,
+        corpus=args.corpus,
+        workdir=args.workdir,
+        out=args.out,
+    )
+    result = soak_report.report(soak.run(settings))
+    print(soak_report.format_report(result))
+    print(f"written: {soak_report.write(result, args.out)}")
+    soak_report.plot(result, args.out / "soak.png")
+    return 0 if result["passed"] else 1
+
+
+def cmd_overload(args: argparse.Namespace) -> int:
+    """Print the burst's figures (see lab/overload.py)."""
+    from . import overload
+
+    return overload.main(args)
 
 
 def cmd_train_verifier(args: argparse.Namespace) -> int:

@@ -77,21 +77,19 @@ def run_http(
                 text=True,
                 check=True,
             ).stdout
-            rss = _worker_rss_mb(server.process.pid)
+            rss = _worker_rss_mb(server)
     return _parse_wrk(output, len(sentences), rss)
 
 
-def _worker_rss_mb(master: int) -> list[tuple[float, float]]:
+def _worker_rss_mb(server: gunicorn.Server) -> list[tuple[float, float]]:
     """Each gunicorn worker's own memory and its mapped index pages (shared), in MB."""
     found = []
-    for status in Path("/proc").glob("[0-9]*/status"):
-        try:
-            fields = dict(line.split(":", 1) for line in status.read_text().splitlines())
-        except (OSError, ValueError):
-            continue
-        if fields.get("PPid", "").strip() == str(master):
-            own, mapped = (int(fields[k].split()[0]) / 1024 for k in ("RssAnon", "RssFile"))
-            found.append((own, mapped))
+    for pid in gunicorn.workers(server):
+        fields = gunicorn.proc_status(pid)
+        if "RssAnon" not in fields:
+            continue  # it ended meanwhile
+        own, mapped = (int(fields[k].split()[0]) / 1024 for k in ("RssAnon", "RssFile"))
+        found.append((own, mapped))
     return sorted(found)
 
 

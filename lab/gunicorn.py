@@ -1,4 +1,5 @@
-"""A real gunicorn on a free loopback port, for the tests and the HTTP benchmark alike."""
+"""A real gunicorn on a free loopback port, for the tests and the lab's runs alike: started,
+its workers listed, stopped."""
 
 from __future__ import annotations
 
@@ -40,8 +41,13 @@ class Server:
         return requests.request(method, self.url + path, timeout=30, **kw)
 
 
-def start(index_dir: Path, workers: int = 2, **env_extra: str) -> Server:
-    """Start gunicorn with the repository's config and wait until it answers /readyz."""
+def start(index_dir: Path, workers: int = 2, log: Path | None = None, **env_extra: str) -> Server:
+    """Start gunicorn with the repository's config and wait until it answers /readyz.
+
+    Its log goes to ``log`` when given (a run that keeps every request's line), else to a pipe
+    read only if it exits; a pipe nobody reads stalls a busy server, so then the log level is
+    ``warning``.
+    """
     port = free_port()
     env = {
         **os.environ,
@@ -50,18 +56,24 @@ def start(index_dir: Path, workers: int = 2, **env_extra: str) -> Server:
         "HOST": "127.0.0.1",
         "PORT": str(port),
         "GUNICORN_ACCESS_LOG": "",
-        # Request log lines would fill the unread stderr pipe and stall a busy server.
-        "LOG_LEVEL": "warning",
+        "LOG_LEVEL": "info" if log else "warning",
         **env_extra,
     }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py")],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        start_new_session=True,
-    )
+    sink = open(log, "ab") if log else subprocess.PIPE
+    try:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py")],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=sink,
+            start_new_session=True,
+        )
+    finally:
+        if log:
+            sink.close()
+    if log:
+        process.stderr = open(log, "rb")  # read back if it exits; closed by stop()
     server = Server(f"http://127.0.0.1:{port}", index_dir, process, env)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -77,6 +89,22 @@ def start(index_dir: Path, workers: int = 2, **env_extra: str) -> Server:
     process.wait()
     process.stderr.close()
     raise RuntimeError("gunicorn did not become ready within 60 s")
+
+
+def proc_status(pid: int) -> dict[str, str]:
+    """The fields of ``/proc/<pid>/status`` (empty when the process is gone)."""
+    try:
+        text = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return {}
+    return {k: v.strip() for k, _, v in (line.partition(":") for line in text.splitlines())}
+
+
+def workers(server: Server) -> list[int]:
+    """The pids of gunicorn's workers now (the master's children), in order."""
+    master = str(server.process.pid)
+    pids = (int(p.name) for p in Path("/proc").iterdir() if p.name.isdigit())
+    return sorted(pid for pid in pids if proc_status(pid).get("PPid") == master)
 
 
 def stop(server: Server) -> None:

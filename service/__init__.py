@@ -27,6 +27,7 @@ def create_app(config: Config | None = None) -> Flask:
     from index.judging import verifier
 
     from . import articles, check, citations, evidence, health, web
+    from .admission import init_admission
     from .errors import register_error_handlers
     from .observability import register_observability
     from .stores import init_store
@@ -39,6 +40,7 @@ def create_app(config: Config | None = None) -> Flask:
     # body that reaches it is known to be over the cap (service.api.body_bytes answers 413).
     app.config["MAX_CONTENT_LENGTH"] = config.max_request_bytes + 1
     init_store(app)
+    init_admission(app)
     register_error_handlers(app)
     register_observability(app)
     for blueprint in (evidence.bp, check.bp, citations.bp, articles.bp, health.bp, web.bp):

@@ -30,6 +30,7 @@ from werkzeug.http import quote_etag
 
 from index.ingest import parse_json
 
+from .admission import LIGHT, Work, admitted
 from .schemas.common import FormatSchema
 
 JSON = "application/json"
@@ -76,6 +77,8 @@ class Operation:
     access: str = READ  # OPEN, READ or WRITE
     errors: tuple[int, ...] = ()
     produces: tuple[str, ...] = (JSON,)
+    #: What a request costs the worker (service/admission.py); None: never counted (probes).
+    work: Work | None = LIGHT
     text: Callable[[Any], str] | None = None  # renders the result as text/plain
     #: Loaders of the body types other than JSON: each is given the loaded query string.
     loaders: Mapping[str, Callable[[Any], Any]] | None = None
@@ -96,31 +99,37 @@ def operation(**declared) -> Callable:
         @functools.wraps(view)
         def wrapper(*args, **kwargs):
             authorize(op.access)
-            if op.body is not None and request.mimetype not in op.body_types:
-                raise UnsupportedMediaType(
-                    f"Send the body as {' or '.join(op.body_types)}, not {request.mimetype!r}."
-                )
-            if op.query is not None:
-                kwargs["query"] = load_query(op.query)
-            if op.body is not None:
-                kwargs["body"] = load_body(op, kwargs.get("query"))
-            as_text = op.text is not None and wants_text()
-            result = view(*args, **kwargs)
-            if isinstance(result, Response):  # a body no schema describes (/metrics' text)
-                return result
-            obj, status, headers = returned(result, op.status)
-            if as_text:
-                response = Response(op.text(obj), status, headers, mimetype=TEXT)
-            else:
-                response = respond(op.response, obj, status, headers)
-            if op.text is not None:
-                response.vary.add("Accept")  # one URL answers JSON or text
-            return response
+            with admitted(op.work):
+                return run(view, op, args, kwargs)
 
         wrapper.operation = op
         return wrapper
 
     return decorate
+
+
+def run(view: Callable, op: Operation, args: tuple, kwargs: dict) -> Response:
+    """Load the request as ``op`` declares it, call the view and serialise what it returns."""
+    if op.body is not None and request.mimetype not in op.body_types:
+        raise UnsupportedMediaType(
+            f"Send the body as {' or '.join(op.body_types)}, not {request.mimetype!r}."
+        )
+    if op.query is not None:
+        kwargs["query"] = load_query(op.query)
+    if op.body is not None:
+        kwargs["body"] = load_body(op, kwargs.get("query"))
+    as_text = op.text is not None and wants_text()
+    result = view(*args, **kwargs)
+    if isinstance(result, Response):  # a body no schema describes (/metrics' text)
+        return result
+    obj, status, headers = returned(result, op.status)
+    if as_text:
+        response = Response(op.text(obj), status, headers, mimetype=TEXT)
+    else:
+        response = respond(op.response, obj, status, headers)
+    if op.text is not None:
+        response.vary.add("Accept")  # one URL answers JSON or text
+    return response
 
 
 def returned(result, status: int) -> tuple[Any, int, Any]:

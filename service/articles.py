@@ -75,7 +75,7 @@ def bulk_articles(query: dict) -> list[Article]:
     query=RawArticleParamsSchema,
     response=(WriteResultSchema, BulkResultSchema),
     status=201,
-    errors=(400, 401, 403, 409, 413, 415, 422, 503),
+    errors=(400, 401, 403, 409, 413, 415, 422, 503, 507),
 )
 def create_article(query: dict, body: dict | str | list[Article]):
     """Add one article (JSON or raw text), or many as NDJSON; identical content is a no-op."""
@@ -96,7 +96,7 @@ def create_article(query: dict, body: dict | str | list[Article]):
     query=RawReplaceParamsSchema,
     response=WriteResultSchema,
     status=201,
-    errors=(400, 401, 403, 404, 413, 415, 422, 503),
+    errors=(400, 401, 403, 404, 413, 415, 422, 503, 507),
 )
 def replace_article(article_id: str, query: dict, body: dict | str):
     """Replace the article with this id (or create it)."""
@@ -111,7 +111,7 @@ def get_article(article_id: str) -> dict:
 
 
 @bp.delete("/v1/articles/<article_id:article_id>")
-@operation(access=WRITE, response=None, status=204, errors=(401, 403, 404, 503))
+@operation(access=WRITE, response=None, status=204, errors=(401, 403, 404, 503, 507))
 def delete_article(article_id: str) -> None:
     """Remove the article; its sentences stop matching at once."""
     store().delete(article_id)

@@ -9,6 +9,7 @@ from flask import current_app
 from index.draft import DraftQuery, DraftResult, check_draft
 from index.render import draft_text
 
+from .admission import DRAFT
 from .api import DRAFTS, JSON, TEXT, Resource, operation, text_body
 from .schemas.drafts import CheckQuerySchema, DraftBodySchema, DraftResultSchema
 from .stores import store
@@ -32,6 +33,7 @@ def plain_draft(query: dict) -> DraftQuery:
     response=DraftResultSchema,
     errors=(400, 413, 415, 422),
     text=draft_text,
+    work=DRAFT,
 )
 def check(query: dict, body: DraftQuery) -> DraftResult:
     """Every sentence of a draft, marked supported, disputed, contradicted or unsupported."""

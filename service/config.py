@@ -22,6 +22,17 @@ def _flag(value: str | None) -> bool:
     return (value or "").strip().lower() in ("1", "true", "yes", "on")
 
 
+#: The default of PROVENANCE_MAX_INFLIGHT: claims a worker judges at once for each core it has.
+INFLIGHT_PER_CORE = 128
+
+
+def default_inflight(env: dict[str, str]) -> int:
+    """``INFLIGHT_PER_CORE`` for each core a worker has: the cores this process may run on,
+    shared by ``WEB_CONCURRENCY`` workers, at least one (service/admission.py)."""
+    workers = max(1, int(env.get("WEB_CONCURRENCY", "2")))
+    return INFLIGHT_PER_CORE * max(1, len(os.sched_getaffinity(0)) // workers)
+
+
 #: The NDJSON article limit when semantic ranking is on and none is set: embedding makes a write
 #: about 23 times slower, and a thousand articles would take minutes in one request.
 SEMANTIC_BULK_ARTICLES = 100
@@ -52,6 +63,8 @@ class Config:
     #: timeout and holds the index lock for seconds, not minutes (docs/operations.md).
     max_bulk_articles: int = 1_000
     lock_timeout: float = 10.0
+    #: Claims one worker judges at once (a draft counts its sentences); beyond it, 503.
+    max_inflight: int = INFLIGHT_PER_CORE
     retry_after: int = 2
     answer_cache: int = 256
     #: The key that signs evidence cursors; empty: derived (see :attr:`cursor_key`).
@@ -86,6 +99,9 @@ class Config:
         wants_semantic = semantic.wanted(env)
         if backend not in BACKENDS:
             raise ValueError(f"PROVENANCE_BACKEND must be one of {', '.join(BACKENDS)}.")
+        max_inflight = int(env.get("PROVENANCE_MAX_INFLIGHT", default_inflight(env)))
+        if max_inflight < 1:
+            raise ValueError("PROVENANCE_MAX_INFLIGHT must be at least 1.")
         return cls(
             backend=backend,
             opensearch=OpenSearchSettings.from_env(env),
@@ -112,6 +128,7 @@ class Config:
                 )
             ),
             lock_timeout=float(env.get("PROVENANCE_LOCK_TIMEOUT", default.lock_timeout)),
+            max_inflight=max_inflight,
             answer_cache=int(env.get("PROVENANCE_ANSWER_CACHE", default.answer_cache)),
             cursor_secret=env.get("PROVENANCE_CURSOR_SECRET", default.cursor_secret),
         )

@@ -13,6 +13,8 @@ from index.errors import (
     ArticleNotFound,
     DraftTooLong,
     IndexBusy,
+    IndexFull,
+    IndexReadOnly,
     InvalidArticle,
     InvalidCursor,
     InvalidDraft,
@@ -127,6 +129,15 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(IndexBusy)
     def busy(exc: IndexBusy):
+        retry = str(app.config["PROVENANCE"].retry_after)
+        return problem(503, "Service Unavailable", str(exc), headers={"Retry-After": retry})
+
+    @app.errorhandler(IndexFull)
+    def full(exc: IndexFull):
+        return problem(507, "Insufficient Storage", str(exc))
+
+    @app.errorhandler(IndexReadOnly)
+    def read_only(exc: IndexReadOnly):
         retry = str(app.config["PROVENANCE"].retry_after)
         return problem(503, "Service Unavailable", str(exc), headers={"Retry-After": retry})
 

@@ -6,6 +6,7 @@ from index.answered import answered_with
 from index.evidence import EvidenceQuery, EvidenceResult
 from index.render import evidence_text
 
+from .admission import CLAIM
 from .answers import answer_etag
 from .api import EVIDENCE, Resource, conditional, operation, wants_text
 from .schemas.evidence import EvidenceBodySchema, EvidenceQuerySchema, EvidenceResultSchema
@@ -21,6 +22,7 @@ bp = Resource("evidence", __name__, tag=EVIDENCE)
     errors=(410, 422),
     text=evidence_text,
     etag=True,
+    work=CLAIM,
 )
 def get_evidence(query: EvidenceQuery):
     """Supporting sentences for a claim, with source, date and URL."""
@@ -35,6 +37,7 @@ def get_evidence(query: EvidenceQuery):
     response=EvidenceResultSchema,
     errors=(400, 410, 415, 422),
     text=evidence_text,
+    work=CLAIM,
 )
 def post_evidence(body: EvidenceQuery) -> EvidenceResult:
     """Supporting sentences for a claim sent as JSON."""

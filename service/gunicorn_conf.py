@@ -50,12 +50,22 @@ if _OWN_METRICS_DIR:
 
 
 def on_starting(server):
-    """Before workers fork: clear old metric files; index the seeds into a never-used index."""
+    """Before workers fork: clear old metric files; check the index's files and the verifier's;
+    index the seeds into a never-used index."""
     from service.config import Config
 
     for stale in Path(os.environ["PROMETHEUS_MULTIPROC_DIR"]).glob("*.db"):
         stale.unlink()
     config = Config.from_env()
+    # A truncated or altered index file stops the service here, named, with the way out.
+    from index.errors import IndexDamaged
+    from index.stores.open import check_at_start
+
+    try:
+        check_at_start(config.backend, config.index_dir)
+    except IndexDamaged as e:
+        server.log.error("%s", e)
+        raise SystemExit(1) from None
     if config.verifier:
         # Checked here, before any worker starts, without loading onnxruntime (see below).
         from index.judging.verifier import VerifierUnavailable, check_files, folder

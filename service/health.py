@@ -15,14 +15,14 @@ bp = Resource("health", __name__, tag=OPERATIONS)
 
 
 @bp.get("/healthz")
-@operation(response=HealthSchema, access=OPEN)
+@operation(response=HealthSchema, access=OPEN, work=None)
 def healthz() -> dict:
     """The process is alive."""
     return {"status": "ok"}
 
 
 @bp.get("/readyz")
-@operation(response=ReadySchema, errors=(503,), access=OPEN)
+@operation(response=ReadySchema, errors=(503,), access=OPEN, work=None)
 def readyz() -> dict:
     """The index is open and searchable, with its document counts and its backend's health."""
     health = store().health()
@@ -36,6 +36,8 @@ def readyz() -> dict:
         "nodes": health.nodes,
         "ranking": "semantic" if store().encoder else "lexical",
         "judge": "verifier" if verifier.current() else "lexical",
+        "writable": health.writes_refused is None,
+        "writes_refused": health.writes_refused,
     }
 
 

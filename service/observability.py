@@ -62,7 +62,7 @@ log = logging.getLogger("provenance.request")
 
 
 @bp.get("/metrics")
-@operation(response=None, produces=(TEXT,))
+@operation(response=None, produces=(TEXT,), work=None)
 def metrics() -> Response:
     """Prometheus metrics: requests, latency, ingest counts and index size."""
     registry = CollectorRegistry(auto_describe=False)

@@ -38,12 +38,18 @@ STATUS_TEXT = {
     415: "Unsupported Media Type",
     422: "Unprocessable Content",
     503: "Service Unavailable",
+    507: "Insufficient Storage",
 }
 SPEC_FILE = Path(__file__).resolve().parent.parent / "openapi.yaml"
 #: Statuses whose description says more than their name.
 DESCRIPTIONS = {
     410: "Gone: the cursor was issued on an earlier state of the archive; ask again without it.",
     414: f"URI Too Long. {LINE_TOO_LONG}",
+    503: "Service Unavailable: the worker holds all the work it takes at once, the backend is "
+    "not ready, or (writes) the index is being written by another process or its directory is "
+    "read-only. Retry after Retry-After.",
+    507: "Insufficient Storage: the index's file system is full. Nothing was written; the same "
+    "write succeeds once space is freed.",
 }
 NOT_MODIFIED = "Not Modified: the answer If-None-Match names is still the answer (no body is sent)."
 IF_NONE_MATCH = {
@@ -158,7 +164,10 @@ def _operation(view, op: Operation, tag: Tag, path_params: list[dict], config: C
     if op.access == WRITE:
         doc["security"] = [{"bearer": []}]
     # Any request line can be too long (service/workers.py answers it before the app).
-    for status in sorted({*op.errors, 414} | ({422, 400} if op.query or op.body else set())):
+    counted = {503} if op.work is not None else set()  # the worker may be full (admission)
+    for status in sorted(
+        {*op.errors, 414, *counted} | ({422, 400} if op.query or op.body else set())
+    ):
         doc["responses"][str(status)] = {
             "description": DESCRIPTIONS.get(status, STATUS_TEXT[status]),
             "content": {PROBLEM_JSON: {"schema": "Problem"}},

@@ -12,6 +12,7 @@ from index.draft import DraftQuery, check_draft
 from index.errors import DraftTooLong, InvalidCursor, InvalidDraft, StaleCursor
 from index.records import Stance
 
+from .admission import CLAIM, DRAFT, admitted
 from .api import READ, authorize, load_query
 from .schemas.evidence import EvidencePageSchema
 from .stores import answers, store
@@ -29,7 +30,8 @@ def page() -> tuple[str, int]:
         return render_template("index.html", **shown), 200
     try:
         query = load_query(EvidencePageSchema, asked)
-        result = answers().answer(store(), query)
+        with admitted(CLAIM):
+            result = answers().answer(store(), query)
     except ValidationError as exc:
         return render_template("index.html", errors=field_messages(exc.messages), **shown), 422
     except (InvalidCursor, StaleCursor) as exc:
@@ -45,9 +47,10 @@ def check_page() -> tuple[str, int]:
     draft = request.form.get("text", "")
     shown = limits() | {"form": {}, "draft": draft}
     try:
-        result = check_draft(
-            store(), DraftQuery(draft), current_app.config["PROVENANCE"].draft_limits
-        )
+        with admitted(DRAFT):
+            result = check_draft(
+                store(), DraftQuery(draft), current_app.config["PROVENANCE"].draft_limits
+            )
     except (InvalidDraft, DraftTooLong) as exc:
         status = 413 if isinstance(exc, DraftTooLong) else 422
         return render_template("index.html", draft_problem=str(exc), **shown), status

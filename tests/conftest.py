@@ -47,6 +47,8 @@ READY_ON_SEEDS = {
     "nodes": None,
     "ranking": "lexical",
     "judge": "lexical",
+    "writable": True,
+    "writes_refused": None,
 }
 
 
@@ -136,10 +138,14 @@ def seeded_client(app, client):
 AUTH = {"Authorization": f"Bearer {API_KEY}"}
 
 
-def start_server(index_dir: Path, workers: int = 2, **env_extra: str) -> Server:
-    """gunicorn with the repository's config, the test API key accepted."""
+def start_server(
+    index_dir: Path, workers: int = 2, log: Path | None = None, **env_extra: str
+) -> Server:
+    """gunicorn with the repository's config, the test API key accepted (its log, every
+    request's line, kept in ``log`` when given)."""
     must_be_slow("gunicorn")
-    return gunicorn.start(index_dir, workers, **{"PROVENANCE_API_KEYS": API_KEY, **env_extra})
+    env = {"PROVENANCE_API_KEYS": API_KEY, **env_extra}
+    return gunicorn.start(index_dir, workers, log, **env)
 
 
 @pytest.fixture

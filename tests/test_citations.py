@@ -177,7 +177,7 @@ class CountingSnapshot(Snapshot):
 
 def test_verify_reads_each_article_once_however_often_it_is_cited(seeded: Store):
     a, b = (cite(seeded.get(i), 1) for i in ("22f7d43c8802e9ee", "3638292d1a5f92aa"))
-    snapshot = CountingSnapshot(seeded.searcher())
+    snapshot = CountingSnapshot(seeded.ix.searcher())  # its own: the snapshot closes it
     entries = [a.compact, asdict(b), "nope:0:0123456789ab"] * 300 + [asdict(a)] * 100
     results = verify(snapshot, entries)
     assert sorted(snapshot.read) == ["22f7d43c8802e9ee", "3638292d1a5f92aa", "nope"]

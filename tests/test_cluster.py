@@ -139,6 +139,8 @@ def test_the_service_runs_on_the_cluster_and_seeds_it(cluster, opensearch_settin
             "nodes": 3,
             "ranking": "lexical",
             "judge": "lexical",
+            "writable": True,
+            "writes_refused": None,
         }
         assert ready["backend_status"] in ("green", "yellow")
         claim = {"claim": "Peskov said the annexed regions are non-negotiable"}

@@ -48,6 +48,16 @@ def open_store(
     raise ValueError(f"Unknown backend {backend!r}; one of {', '.join(BACKENDS)}.")
 
 
+def check_at_start(backend: str, index_dir: Path | str) -> None:
+    """Raise :class:`~index.errors.IndexDamaged`, naming each damaged file and the way out,
+    when the archive's files are not whole; else nothing. Whoosh only: a cluster checks its
+    own shards."""
+    if backend == "whoosh":
+        from index.stores.whoosh.integrity import check_at_start as check_files
+
+        check_files(Path(index_dir))
+
+
 def copy_archive(
     source: ArticleStore, target: ArticleStore, rewrite: bool = False
 ) -> dict[str, int]:

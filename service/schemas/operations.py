@@ -41,3 +41,14 @@ class ReadySchema(Schema):
             "PROVENANCE_VERIFIER=off.",
         },
     )
+    writable = fields.Bool(
+        required=True,
+        metadata={
+            "description": "Whether writes are taken now: false on a read-only index directory "
+            "(writes answer 503) or a full one (507); reads go on either way."
+        },
+    )
+    writes_refused = fields.Str(
+        allow_none=True,
+        metadata={"description": "Why writes are refused, when they are (else null)."},
+    )

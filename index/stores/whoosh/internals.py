@@ -9,12 +9,15 @@ fails at once with what to do, rather than answering wrongly later.
 
 from __future__ import annotations
 
+import contextlib
 import io
+import os
 import pickle
 import queue
 import struct
 import weakref
 import zlib
+from collections.abc import Iterator
 from multiprocessing import Queue
 from typing import Any
 
@@ -22,8 +25,12 @@ import numpy as np
 import whoosh
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, W3LeafMatcher, W3PerDocReader
 from whoosh.filedb import compound
+from whoosh.filedb.filestore import FileStorage
 from whoosh.filedb.structfile import BufferFile
+from whoosh.index import TOC, FileIndex, LockError, clean_files
+from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import SegmentReader
+from whoosh.util.filelock import try_for
 from whoosh.util.numeric import byte_to_length
 from whoosh.writing import IndexWriter, SegmentWriter
 
@@ -80,6 +87,12 @@ class _MappedFile(BufferFile):
         super().__init__(b"", name=name, onclose=onclose)
         self._buf = buf
         self.file = _ViewFile(buf)
+
+    def close(self) -> None:
+        """Closed, its view of the map is released, so that the segment's map (and the file
+        descriptor it holds) can close with the reader instead of waiting for the collector."""
+        super().close()
+        self._buf.release()
 
 
 compound.BufferFile = _MappedFile
@@ -179,9 +192,14 @@ def postings(reader: SegmentReader, field: str, term: str) -> tuple[np.ndarray, 
     """A term's whole posting list in one segment: document numbers and term frequencies.
 
     The term's bytes are read in one piece and its blocks parsed here, each unpickled at C
-    speed and delta-decoded with numpy, not a posting (or a file read) at a time.
+    speed and delta-decoded with numpy, not a posting (or a file read) at a time. Deleted
+    documents' postings are in it too, as they are in the segment until a merge (the retrieval
+    gives those documents no score): a term held only by deleted documents still has its
+    postings, and a segment's postings are the same before and after a deletion.
     """
     matcher = reader.postings(field, term)
+    if isinstance(matcher, FilterMatcher):  # Whoosh's filter of the segment's deletions
+        matcher = matcher.child
     if not isinstance(matcher, W3LeafMatcher):  # a short list inlined in the term index
         ids, tfs = [], []
         while matcher.is_active():
@@ -262,3 +280,145 @@ def merge_smallest(keep: int):
         return ordered[merged:]
 
     return policy
+
+
+class _TrackedStorage(FileStorage):
+    """The index's folder, remembering every file a writer opens in it or its temporary
+    folders, so that a writer whose commit failed half-way can close each of them."""
+
+    def __init__(self, path: str, opened: list | None = None) -> None:
+        super().__init__(path)
+        self.opened = [] if opened is None else opened
+
+    def create_file(self, name, *args, **kwargs):
+        self.opened.append(f := super().create_file(name, *args, **kwargs))
+        return f
+
+    def open_file(self, name, *args, **kwargs):
+        self.opened.append(f := super().open_file(name, *args, **kwargs))
+        return f
+
+    def temp_storage(self, name=None):
+        return _TrackedStorage(os.path.join(self.folder, name), self.opened).create()
+
+
+@contextlib.contextmanager
+def opened_files(path: str) -> Iterator[FileStorage]:
+    """The index folder as a storage that closes every file opened through it when the block
+    ends: Whoosh leaves the file of a segment it could not open (a damaged one) open."""
+    storage = _TrackedStorage(path)
+    try:
+        yield storage
+    finally:
+        for f in storage.opened:
+            with contextlib.suppress(Exception):
+                f.file.close()
+
+
+def locked_writer(ix, timeout: float, delay: float, **options) -> IndexWriter:
+    """``ix.writer(**options)`` once the index lock is had (LockError after ``timeout``).
+
+    Whoosh's writer takes the lock and then makes its temporary folder and files; when that
+    fails (a full disk) the lock stays held by this process for good. Here the lock is taken
+    first and given back when the writer cannot be made. The writer's files are tracked for
+    :func:`abandon`.
+    """
+    lock = take_lock(ix.storage, timeout, delay, ix.indexname)
+    if options.get("procs", 1) > 1:  # its processes get the options, never the lock
+        own = ("procs", "multisegment")
+        options = {**options, "subargs": {k: v for k, v in options.items() if k not in own}}
+    try:
+        tracked = FileIndex(_TrackedStorage(ix.storage.folder), indexname=ix.indexname)
+        writer = tracked.writer(_lk=False, **options)
+    except BaseException:
+        lock.release()
+        raise
+    writer.writelock = lock  # commit and cancel release it
+    return writer
+
+
+def take_lock(storage: FileStorage, timeout: float, delay: float = 0.05, name: str = "MAIN"):
+    """The index's write lock, held (LockError when another process holds it past
+    ``timeout``); ``.release()`` gives it back."""
+    lock = storage.lock(f"{name}_WRITELOCK")
+    if not try_for(lock.acquire, timeout=timeout, delay=delay):
+        raise LockError
+    return lock
+
+
+def replace_segments(storage: FileStorage, fresh: str, name: str = "MAIN") -> None:
+    """Move every segment of the index in ``fresh`` (a folder on the same file system) into
+    the index in ``storage`` and publish them alone as its next generation; the old segments'
+    files go.
+
+    The caller holds the index's write lock. Readers see the new generation whole, or the one
+    before: Whoosh writes a table of contents to a temporary file and renames it.
+    """
+    new = FileStorage(fresh)
+    published = TOC.read(new, name)
+    generation = TOC._latest_generation(storage, name) + 1
+    for segment in published.segments:
+        for file in segment.list_files(new):
+            os.replace(os.path.join(fresh, file), os.path.join(storage.folder, file))
+    TOC(published.schema, published.segments, generation).write(storage, name)
+    clean_files(storage, name, generation, published.segments)
+
+
+def abandon(writer: IndexWriter) -> None:
+    """Cancel a writer whose work or commit failed: every file it opened is closed and the lock
+    released whatever cancelling meets (closing a file on a full disk fails again), and the
+    files of its unfinished segment and table of contents are removed at once, giving their
+    space back. Nothing they held was ever visible: only a renamed table of contents publishes
+    a segment."""
+    try:
+        writer.cancel()
+    except Exception:  # the caller raises the first error; this one only frees what it held
+        for f in writer.storage.opened:
+            with contextlib.suppress(Exception):
+                f.file.close()
+        with contextlib.suppress(Exception):
+            writer._finish()  # its searcher, its temporary folder, the lock
+        lock = writer.writelock
+        if lock is not None and getattr(lock, "fd", None) is not None:
+            lock.release()
+        writer.is_closed = True
+    _remove_unfinished(writer)
+
+
+def _remove_unfinished(writer: IndexWriter) -> None:
+    """Delete the files of a cancelled writer's segment and table of contents, if never live."""
+    storage, name = writer.storage, writer.indexname
+    try:
+        live = {s.segment_id() for s in TOC.read(storage, name).segments}
+    except Exception:  # an unreadable table of contents: keep every file, remove nothing
+        return
+    unfinished = writer.newsegment.segment_id()
+    partial_toc = f"_{name}_{writer.generation}.toc."
+    for file in storage.list():
+        ours = file.startswith(f"{unfinished}.") and unfinished not in live
+        if ours or file.startswith(partial_toc):
+            with contextlib.suppress(OSError):  # else a later commit's clean-up removes it
+                storage.delete_file(file)
+
+
+def segment_problem(storage, schema, segment) -> str | None:
+    """What is wrong with a segment's structure (None: it opens whole): its compound file's
+    directory, every part it lists lying inside the file, its last stored document."""
+    try:
+        reader = SegmentReader(storage, schema, segment)
+    except Exception as exc:  # a damaged file makes Whoosh raise whatever it meets
+        return f"unreadable ({exc!r})"
+    try:
+        parts = getattr(reader.storage(), "a", None)  # the compound file, when it is one
+        if isinstance(parts, compound.CompoundStorage):
+            size = storage.file_length(segment.make_filename(segment.COMPOUND_EXT))
+            for name, extent in parts._dir.items():
+                if extent["offset"] + extent["length"] > size:
+                    return f"cut short: its part {name} lies past the end of the file"
+        if reader.doc_count_all():
+            reader.stored_fields(reader.doc_count_all() - 1)
+    except Exception as exc:
+        return f"unreadable ({exc!r})"
+    finally:
+        reader.close()
+    return None

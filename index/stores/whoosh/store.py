@@ -15,9 +15,13 @@ This package is the only one that speaks Whoosh: the stored layout is in
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
+import os
 import threading
+import weakref
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -29,7 +33,12 @@ from whoosh.query import And, Term, TermRange
 from whoosh.searching import Searcher
 from whoosh.writing import IndexWriter
 
-from index.errors import ArticleConflict, ArticleNotFound, IndexBusy
+from index.errors import (
+    ArticleConflict,
+    ArticleNotFound,
+    IndexBusy,
+    storage_error,
+)
 from index.models import semantic
 from index.models.semantic import Encoder
 from index.records import (
@@ -43,7 +52,7 @@ from index.records import (
 )
 from index.stores import fields as F
 from index.stores.base import inverse_document_frequency
-from index.stores.whoosh import documents
+from index.stores.whoosh import documents, integrity
 from index.stores.whoosh import internals as internals
 from index.stores.whoosh import schema as S
 from index.stores.whoosh.search import Retrieval, filter_query
@@ -68,6 +77,10 @@ class Snapshot:
 
     def __init__(self, searcher: Searcher) -> None:
         self.searcher = searcher
+        # Closed once nothing holds the snapshot: a store replaces its snapshot at every new
+        # generation, and a searcher left to the collector kept its segments' maps and file
+        # descriptors for minutes (in a cycle, it waits for a full collection).
+        self.close = weakref.finalize(self, searcher.close)
 
     @cached_property
     def retrieval(self) -> Retrieval:
@@ -125,21 +138,30 @@ class Store:
 
     def __post_init__(self) -> None:
         self.path = Path(self.path)
-        self.path.mkdir(parents=True, exist_ok=True)
+        with self._storage_errors():
+            self.path.mkdir(parents=True, exist_ok=True)
+        try:
+            lock = open(self.path / ".create.lock", "w")
+        except OSError as exc:  # a read-only directory: an index already there is read as it is
+            if not whoosh_index.exists_in(str(self.path)):
+                raise storage_error(exc, self.path) or exc from exc
+            self.ix = whoosh_index.open_dir(str(self.path))
+            return
         # Several processes may start on an empty directory at once: one creates the index.
-        with open(self.path / ".create.lock", "w") as lock:
+        with lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
             if whoosh_index.exists_in(str(self.path)):
                 self.ix = whoosh_index.open_dir(str(self.path))
             else:
-                self.ix = whoosh_index.create_in(str(self.path), S.build_schema())
+                with self._storage_errors():
+                    self.ix = whoosh_index.create_in(str(self.path), S.build_schema())
             if self.encoder is not None and F.VECTOR not in self.ix.schema:
                 self._add_vector_field()
 
     def _add_vector_field(self) -> None:
         """An index made before vectors existed gets their field, so semantic writes can store
         them; its sentences so far have none and are embedded when a claim meets them."""
-        with self._writer() as writer:
+        with self._writing() as writer:
             writer.add_field(F.VECTOR, STORED)
         self.ix = whoosh_index.open_dir(str(self.path))
 
@@ -227,15 +249,10 @@ class Store:
             # (WriteIncomplete), which would leave the lock held and the segments half made.
             # Before the lock: the slow part of a semantic write.
             vectors = self._vectors(batch, rewrite)
-            writer = self._writer()
-            try:
+            with self._writing() as writer:
                 results.extend(_write_batch(writer, batch, replace, self.encoder, vectors, rewrite))
-                writer.commit()
-            except BaseException:
-                writer.cancel()
-                raise
         if self.procs > 1 and internals.segment_count(self.ix) > MAX_SEGMENTS:
-            with self._writer(procs=1) as writer:
+            with self._writing(procs=1) as writer:
                 writer.mergetype = internals.merge_smallest(MAX_SEGMENTS)
         return results
 
@@ -258,10 +275,29 @@ class Store:
 
     def delete(self, article_id: str) -> None:
         """Remove an article and its sentences, or raise :class:`ArticleNotFound`."""
-        with self._writer() as writer:
+        with self._writing() as writer:
             if _stored_article(writer.searcher(), article_id) is None:
                 raise ArticleNotFound(article_id)
             writer.delete_by_term(F.ARTICLE_ID, article_id)
+
+    @contextmanager
+    def _writing(self, procs: int | None = None) -> Iterator[IndexWriter]:
+        """A writer committed when the block ends, or abandoned when it (or the commit) fails.
+
+        Not Whoosh's ``with writer``: its exit does not cancel when commit itself raises (a
+        full disk, WriteIncomplete), which would leave the lock held and the segment half made.
+        """
+        writer = self._writer(procs)
+        try:
+            with self._storage_errors():
+                yield writer
+                writer.commit()
+        except BaseException:
+            internals.abandon(writer)
+            raise
+        # Committed: a checksum that cannot be written now is written at the next commit.
+        with contextlib.suppress(OSError):
+            integrity.record_checksums(self.path)
 
     def _writer(self, procs: int | None = None) -> IndexWriter:
         procs = procs or self.procs
@@ -269,7 +305,10 @@ class Store:
         if procs == 1:
             options = {"limitmb": POOL_MB}
         try:
-            writer = self.ix.writer(timeout=self.lock_timeout, delay=0.05, **options)
+            with self._storage_errors():
+                writer = internals.locked_writer(
+                    self.ix, timeout=self.lock_timeout, delay=0.05, **options
+                )
         except LockError:
             raise IndexBusy(
                 f"The index is being written by another process; tried for {self.lock_timeout}s."
@@ -279,15 +318,38 @@ class Store:
             internals.check_segments(writer)
         return writer
 
+    @contextmanager
+    def _storage_errors(self) -> Iterator[None]:
+        """A full disk or a read-only directory met writing: the library's error for it."""
+        try:
+            yield
+        except OSError as exc:
+            mapped = storage_error(exc, self.path)
+            if mapped is None:
+                raise
+            raise mapped from exc
+
+    def writes_refused(self) -> str | None:
+        """Why writes are refused now (a read-only or full file system), or None."""
+        try:
+            fs = os.statvfs(self.path)
+        except OSError as exc:
+            return f"The index directory {self.path} cannot be read: {exc.strerror}."
+        if fs.f_flag & os.ST_RDONLY or not os.access(self.path, os.W_OK):
+            return f"The index directory {self.path} is read-only: writes are refused."
+        if fs.f_bavail == 0:
+            return f"The index's file system ({self.path}) has no space left: writes fail."
+        return None
+
     def health(self) -> Health:
-        """An open directory on this machine is always ``ok``."""
-        return Health(self.backend, "ok")
+        """An open directory on this machine is ``ok``; it says when writes are refused."""
+        return Health(self.backend, "ok", writes_refused=self.writes_refused())
 
     def close(self) -> None:
         """Close the searcher and index files."""
         with self._lock:
             if self._snapshot is not None:
-                self._snapshot.searcher.close()
+                self._snapshot.close()
                 self._snapshot = None
         self.ix.close()
 
