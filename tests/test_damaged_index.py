@@ -120,9 +120,7 @@ def test_a_damaged_table_of_contents_says_to_restore_or_ingest_again(provenance,
 
 
 @pytest.mark.slow  # starts gunicorn
-def test_the_service_will_not_start_on_a_damaged_index_and_starts_after_reindex(
-    provenance, index
-):
+def test_the_service_will_not_start_on_a_damaged_index_and_starts_after_reindex(provenance, index):
     flip(segments(index)[1], 0.3, 8)  # the herons' segment
     with pytest.raises(RuntimeError) as refused:
         start_server(index)
