@@ -95,3 +95,9 @@ def test_cutting_at_sure_stops_gives_pysbds_sentences(words):
     paragraph = "".join(w + sep for w, sep in words).rstrip() + "."
     assert _is_plain(paragraph)
     assert _paragraph_spans(paragraph, 0) == _pysbd_spans(paragraph, 0)
+
+
+@pytest.mark.parametrize("text", ["a \x1f0. b", "Item \x0b1. Next.\x7f2. Last."])
+def test_control_characters_split_like_spaces_and_keep_offsets(text):
+    sentences = split_sentences(text)
+    assert sentences and all(text[s.start : s.end] == s.text for s in sentences)

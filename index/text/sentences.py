@@ -111,7 +111,13 @@ def _sure_pieces(paragraph: str) -> list[tuple[int, int]]:
     return list(itertools.pairwise(cuts))
 
 
+#: Control characters, which pysbd reads as part of a list marker's number and then fails on
+#: ("a \\x1f0. b"); it is shown spaces instead, one for one, so offsets stay the text's.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def _pysbd_spans(paragraph: str, base: int) -> list[tuple[int, int]]:
+    paragraph = _CONTROL.sub(" ", paragraph)
     spans = []
     cursor = 0
     # The processor's sentences are located here; Segmenter.segment() would compile a regex per
