@@ -65,6 +65,16 @@ def _clean(text: str) -> str:
     return " ".join(text.replace(" .", ".").replace(" ,", ",").split())
 
 
+def _tsv_pairs(path: Path, premise: str, hypothesis: str, source: str) -> Iterator[Pair]:
+    """The labelled pairs of a tab-separated file with a ``gold_label`` column."""
+    with open(path, encoding="utf-8") as f:
+        for row in csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE):
+            if row["gold_label"] in _LABEL:
+                yield Pair(
+                    _clean(row[premise]), _clean(row[hypothesis]), _LABEL[row["gold_label"]], source
+                )
+
+
 def snli(root: Path) -> Iterator[Pair]:
     """SNLI 1.0 dev and test (CC BY-SA 4.0)."""
     d = root / "snli"
@@ -81,15 +91,7 @@ def mnli(root: Path) -> Iterator[Pair]:
     """MultiNLI dev-matched, ten genres."""
     path = root / "mnli-dev-matched/berts_of_a_feather"
     path = path / "mnli_development_set_number_of_correct_responses.txt"
-    with open(path, encoding="utf-8") as f:
-        for row in csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE):
-            if row["gold_label"] in _LABEL:
-                yield Pair(
-                    _clean(row["premise"]),
-                    _clean(row["hypothesis"]),
-                    _LABEL[row["gold_label"]],
-                    "mnli",
-                )
+    yield from _tsv_pairs(path, "premise", "hypothesis", "mnli")
 
 
 def conjnli(root: Path) -> Iterator[Pair]:
@@ -117,15 +119,7 @@ def breaking(root: Path) -> Iterator[Pair]:
 
 def med(root: Path) -> Iterator[Pair]:
     """MED, monotonicity: entailment or not (read as neutral)."""
-    with open(root / "med/MED.tsv", encoding="utf-8") as f:
-        for row in csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE):
-            if row["gold_label"] in _LABEL:
-                yield Pair(
-                    _clean(row["sentence1"]),
-                    _clean(row["sentence2"]),
-                    _LABEL[row["gold_label"]],
-                    "med",
-                )
+    yield from _tsv_pairs(root / "med/MED.tsv", "sentence1", "sentence2", "med")
 
 
 def fool_me_twice(root: Path, near_misses: int = 2) -> Iterator[Pair]:
@@ -181,15 +175,7 @@ def cad(root: Path) -> Iterator[Pair]:
     edits that flip the label."""
     for split_name in ("train", "dev", "test"):
         path = root / "cad-nli/NLI/all_combined" / f"{split_name}.tsv"
-        with open(path, encoding="utf-8") as f:
-            for row in csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE):
-                if row["gold_label"] in _LABEL:
-                    yield Pair(
-                        _clean(row["sentence1"]),
-                        _clean(row["sentence2"]),
-                        _LABEL[row["gold_label"]],
-                        "cad",
-                    )
+        yield from _tsv_pairs(path, "sentence1", "sentence2", "cad")
 
 
 SETS = {
